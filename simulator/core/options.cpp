@@ -1,0 +1,41 @@
+#include "options.h"
+
+#include <fmt/format.h>
+
+namespace callsim {
+
+void validate(const Options& o) {
+  if (o.url.rfind("ws://", 0) != 0 && o.url.rfind("wss://", 0) != 0) {
+    throw InputError(fmt::format("--url '{}' must start with ws:// or wss://", o.url));
+  }
+  if (o.concurrent < 1) throw InputError("--concurrent must be at least 1");
+  if (o.calls < 0) throw InputError("--calls must not be negative");
+  if (o.calls > 0 && o.calls < o.concurrent) {
+    throw InputError(fmt::format("--calls {} is less than --concurrent {}", o.calls, o.concurrent));
+  }
+  if (o.rate < 0) throw InputError("--rate must not be negative");
+  if (o.rate > 0 && o.ramp.count() > 0) {
+    throw InputError("--rate and --ramp cannot be combined (--rate already spreads the starts)");
+  }
+  if (o.threads < 0) throw InputError("--threads must not be negative");
+  if (o.handshake_timeout.count() <= 0) throw InputError("--handshake-timeout must be positive");
+  if (o.lateness_budget.count() <= 0) throw InputError("--lateness-budget must be positive");
+  for (const auto& [name, value] : o.params) {
+    if (name.empty()) throw InputError("--param needs a name before '='");
+    if (name.size() + value.size() >= 500) {
+      throw InputError(fmt::format(
+          "--param {}: name and value together must be under 500 characters (Twilio's limit)",
+          name));
+    }
+  }
+  for (const auto& [name, value] : o.headers) {
+    if (name.empty() || name.find_first_of(" \t\r\n:") != std::string::npos) {
+      throw InputError(fmt::format("--header '{}' is not a valid header name", name));
+    }
+    if (value.find_first_of("\r\n") != std::string::npos) {
+      throw InputError(fmt::format("--header {}: value must not contain line breaks", name));
+    }
+  }
+}
+
+}  // namespace callsim

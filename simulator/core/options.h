@@ -1,0 +1,50 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "duration.h"
+
+namespace callsim {
+
+// Everything a run is configured with. Filled by the command line, checked by validate(), echoed
+// into the report. Durations are nanoseconds; 0 where a duration means "not set" says so.
+struct Options {
+  // --- target ---
+  std::string url = "ws://127.0.0.1:5050/ws/twilio-media";
+  std::vector<std::pair<std::string, std::string>> headers;  // extra upgrade headers (--header)
+  std::string auth_token_env;  // name of the env var holding the Twilio auth token
+  Nanos handshake_timeout = std::chrono::seconds(10);
+
+  // --- call content ---
+  std::string fixture;  // audio file; empty = bundled default
+  Nanos hold{0};        // per-call length; 0 = fixture length, at least 5 s
+  uint64_t seed = 0;    // SIDs and start offsets derive from it
+  bool seed_given = false;
+  std::vector<std::pair<std::string, std::string>> params;  // start.customParameters (--param)
+
+  // --- load shape ---
+  int concurrent = 60;       // calls kept live at once (closed model)
+  int64_t calls = 0;         // total calls to place; 0 = same as concurrent
+  Nanos ramp{0};             // spread of the first `concurrent` starts; 0 = one burst
+  double rate = 0;           // calls per second (open model); 0 = closed model
+  Nanos duration{0};         // bound on the whole run; 0 = none
+  int threads = 0;           // worker threads; 0 = number of cores
+  Nanos lateness_budget = std::chrono::milliseconds(5);  // p99 send lateness before INVALID
+  Nanos reject_window = std::chrono::seconds(2);  // server close this soon after start = rejection
+
+  // --- output ---
+  std::string report_path;  // JSON report; empty = none
+  enum class Progress { kAuto, kTty, kPlain, kOff } progress = Progress::kAuto;
+  Nanos progress_interval = std::chrono::seconds(2);
+
+  int64_t total_calls() const { return calls > 0 ? calls : concurrent; }
+};
+
+// Throws InputError naming the flag when a value or a combination cannot work.
+void validate(const Options& options);
+
+}  // namespace callsim

@@ -1,0 +1,193 @@
+#include "command_line.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "core/exit_codes.h"
+#include "run/run_command.h"
+
+namespace callsim {
+
+namespace {
+
+CLI::Option* add_duration(CLI::App& app, const std::string& name, Nanos& target,
+                          const std::string& description) {
+  auto* opt = app.add_option_function<std::string>(
+      name,
+      [name, &target](const std::string& text) {
+        try {
+          target = parse_duration(text);
+        } catch (const InputError& e) {
+          throw CLI::ValidationError(name, e.what());
+        }
+      },
+      description);
+  opt->type_name("DURATION")->default_str(format_duration(target));
+  return opt;
+}
+
+// K:V or k=v pairs for repeatable flags.
+CLI::Option* add_pairs(CLI::App& app, const std::string& name, char separator,
+                       std::vector<std::pair<std::string, std::string>>& target,
+                       const std::string& description) {
+  auto* opt = app.add_option_function<std::vector<std::string>>(
+      name,
+      [name, separator, &target](const std::vector<std::string>& items) {
+        for (const auto& item : items) {
+          auto at = item.find(separator);
+          if (at == std::string::npos || at == 0) {
+            throw CLI::ValidationError(
+                name, fmt::format("'{}' is not of the form name{}value", item, separator));
+          }
+          std::string key = item.substr(0, at);
+          std::string value = item.substr(at + 1);
+          if (separator == ':') {
+            auto first = value.find_first_not_of(' ');
+            value = first == std::string::npos ? "" : value.substr(first);
+          }
+          target.emplace_back(std::move(key), std::move(value));
+        }
+      },
+      description);
+  opt->type_name(separator == ':' ? "NAME:VALUE" : "NAME=VALUE")->allow_extra_args(false);
+  return opt;
+}
+
+void add_run_options(CLI::App& app, Options& o) {
+  const std::string target = "Target";
+  app.add_option("--url", o.url, "WebSocket URL of the server's Media Streams endpoint")
+      ->capture_default_str()
+      ->group(target);
+  add_pairs(app, "--header", ':', o.headers, "Extra header on the upgrade request (repeatable)")
+      ->group(target);
+  app.add_option("--auth-token-env", o.auth_token_env,
+                 "Environment variable holding the Twilio auth token; signs the upgrade with "
+                 "x-twilio-signature")
+      ->type_name("NAME")
+      ->group(target);
+  add_duration(app, "--handshake-timeout", o.handshake_timeout,
+               "Give up on a WebSocket upgrade after this long")
+      ->group(target);
+
+  const std::string content = "Call content";
+  app.add_option("--fixture", o.fixture,
+                 "Caller audio: WAV, Ogg Opus (.opus/.ogg) or raw 8 kHz mu-law (.ulaw/.raw)")
+      ->type_name("FILE")
+      ->default_str("fixtures/audio/caller-question.opus")
+      ->group(content);
+  add_duration(app, "--hold", o.hold,
+               "How long each call lasts (default: the fixture's length, at least 5s)")
+      ->default_str("fixture")
+      ->group(content);
+  app.add_option_function<uint64_t>(
+         "--seed",
+         [&o](uint64_t seed) {
+           o.seed = seed;
+           o.seed_given = true;
+         },
+         "Seed for SIDs and audio offsets; the same seed gives the same calls (default: random)")
+      ->group(content);
+  add_pairs(app, "--param", '=', o.params, "start.customParameters entry (repeatable)")
+      ->group(content);
+
+  const std::string load = "Load";
+  app.add_option("--concurrent,-c", o.concurrent, "Calls kept live at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1'000'000).description(""))
+      ->group(load);
+  app.add_option("--calls,-n", o.calls,
+                 "Total calls to place; finished calls are replaced until this many were placed "
+                 "(default: --concurrent)")
+      ->check(CLI::Range(int64_t{1}, int64_t{1'000'000'000}).description(""))
+      ->group(load);
+  add_duration(app, "--ramp", o.ramp, "Spread the first --concurrent starts over this long")
+      ->group(load);
+  app.add_option("--rate", o.rate,
+                 "Open model: start this many calls per second instead of keeping --concurrent "
+                 "live")
+      ->check(CLI::PositiveNumber.description(""))
+      ->group(load);
+  add_duration(app, "--duration", o.duration, "Stop the whole run after this long (0 = no bound)")
+      ->group(load);
+  app.add_option("--threads", o.threads, "Worker threads (default: number of cores)")
+      ->check(CLI::Range(1, 1024).description(""))
+      ->default_str(std::to_string(std::thread::hardware_concurrency()))
+      ->group(load);
+  add_duration(app, "--lateness-budget", o.lateness_budget,
+               "If p99 frame send lateness exceeds this, the run is INVALID (exit 4)")
+      ->group(load);
+  add_duration(app, "--reject-window", o.reject_window,
+               "A server close this soon after start, with no audio sent, counts as a rejection")
+      ->group(load);
+
+  const std::string output = "Output";
+  app.add_option("--report", o.report_path, "Write the whole run as JSON to FILE")
+      ->type_name("FILE")
+      ->group(output);
+  app.add_option("--progress", o.progress, "Live status: auto, tty (one updating line), plain, off")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, Options::Progress>{{"auto", Options::Progress::kAuto},
+                                                   {"tty", Options::Progress::kTty},
+                                                   {"plain", Options::Progress::kPlain},
+                                                   {"off", Options::Progress::kOff}},
+          CLI::ignore_case)
+                     .description(""))
+      ->type_name("MODE")
+      ->default_str("auto")
+      ->group(output);
+  add_duration(app, "--progress-interval", o.progress_interval,
+               "Time between plain progress lines")
+      ->group(output);
+}
+
+}  // namespace
+
+std::string version_string() { return fmt::format("callsim {}", CALLSIM_VERSION); }
+
+ParsedCommand parse_command_line(int argc, char** argv) {
+  CLI::App app{
+      "callsim plays Twilio's side of many concurrent Media Streams calls against a voice-bot "
+      "server and checks its concurrent-call cap.\n\n"
+      "Example:\n"
+      "  callsim --url ws://127.0.0.1:5050/ws/twilio-media --concurrent 60 --hold 20s\n",
+      "callsim"};
+  app.set_version_flag("--version", version_string());
+  app.get_formatter()->column_width(34);
+  app.require_subcommand(0, 1);
+
+  auto options = std::make_shared<Options>();
+  add_run_options(app, *options);
+  // `callsim run ...` is the explicit spelling of the default action; its flags are the top's.
+  app.add_subcommand("run", "Place calls and judge the server (the default)")->fallthrough();
+
+  ParsedCommand parsed;
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::fputs(app.help().c_str(), stdout);
+    parsed.exit_code = kExitPass;
+    return parsed;
+  } catch (const CLI::CallForAllHelp&) {
+    std::fputs(app.help("", CLI::AppFormatMode::All).c_str(), stdout);
+    parsed.exit_code = kExitPass;
+    return parsed;
+  } catch (const CLI::CallForVersion&) {
+    std::puts(version_string().c_str());
+    parsed.exit_code = kExitPass;
+    return parsed;
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "callsim: %s\n", e.what());
+    parsed.exit_code = kExitUsage;
+    return parsed;
+  }
+
+  parsed.action = [options] { return run_command(*options); };
+  return parsed;
+}
+
+}  // namespace callsim

@@ -1,0 +1,43 @@
+#include "core/options.h"
+
+#include <gtest/gtest.h>
+
+namespace callsim {
+namespace {
+
+std::string error_of(const Options& o) {
+  try {
+    validate(o);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Options, DefaultsAreValid) { EXPECT_EQ(error_of(Options{}), ""); }
+
+TEST(Options, EachBadValueNamesItsFlag) {
+  Options o;
+  o.url = "http://x";
+  EXPECT_NE(error_of(o).find("--url"), std::string::npos);
+  o = {};
+  o.calls = 10;
+  o.concurrent = 20;
+  EXPECT_NE(error_of(o).find("--calls"), std::string::npos);
+  o = {};
+  o.rate = 5;
+  o.ramp = std::chrono::seconds(1);
+  EXPECT_NE(error_of(o).find("--rate"), std::string::npos);
+  o = {};
+  o.params = {{"k", std::string(600, 'v')}};
+  EXPECT_NE(error_of(o).find("--param k"), std::string::npos);
+  o = {};
+  o.headers = {{"Bad Name", "v"}};
+  EXPECT_NE(error_of(o).find("--header"), std::string::npos);
+  o = {};
+  o.headers = {{"X-A", "v\r\nInjected: 1"}};
+  EXPECT_NE(error_of(o).find("--header X-A"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace callsim
