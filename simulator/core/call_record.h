@@ -1,0 +1,82 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include "clock.h"
+#include "twilio_messages.h"
+
+namespace callsim {
+
+// How one call ended, from the caller's side. Expected rejections are kept apart from failures:
+// a cap that turns calls away is doing its job.
+enum class Outcome {
+  kPending,           // not ended yet (only seen while running)
+  kCompleted,         // served until the hold time, then stop + close 1000 by us
+  kRejected,          // explicit rejection: non-101 upgrade, or server close before being served
+  kRefused,           // TCP connection refused
+  kHandshakeTimeout,  // no upgrade answer within --handshake-timeout
+  kTlsError,          // TLS handshake or certificate failure
+  kClosedEarly,       // served, then the server closed before the hold time
+  kProtocolError,     // broken WebSocket or HTTP from the server, connection reset, other error
+  kDropped,           // admitted, then deliberately abandoned by callsim (--drop-ratio, no stop)
+  kInterrupted,       // cut short by SIGINT or --duration
+  kCount
+};
+const char* to_string(Outcome outcome);
+
+// How a rejected call was turned away.
+enum class RejectKind {
+  kNone,
+  kHttpStatus,         // upgrade answered with a non-101 status (http_status)
+  kClosedBeforeStart,  // server closed after the upgrade, before reading start
+  kClosedAfterStart,   // server closed within --reject-window of start, having sent no audio
+};
+const char* to_string(RejectKind kind);
+
+// Everything callsim knows about one call. Times are on the run's monotonic clock; a
+// default-constructed TimePoint means "did not happen".
+struct CallRecord {
+  uint64_t index = 0;  // 0-based order in which the run scheduled calls
+  int worker = 0;
+  int burst = 0;  // which --bursts repetition placed it
+  StreamIdentity ids;
+
+  TimePoint scheduled{};           // when the call was meant to start
+  TimePoint connect_started{};     // TCP connect began
+  TimePoint upgraded{};            // 101 received
+  TimePoint start_sent{};          // `start` written
+  TimePoint first_server_message{};
+  TimePoint ended{};               // socket closed, or the attempt failed
+
+  Outcome outcome = Outcome::kPending;
+  RejectKind reject_kind = RejectKind::kNone;
+  int http_status = 0;      // the upgrade's status when it was not 101
+  int close_code = 0;       // close code the server sent (0 when none)
+  std::string close_reason;
+  bool closed_by_server = false;
+  std::string error;        // transport error text for refused/timeout/tls/protocol outcomes
+
+  uint64_t frames_sent = 0;
+  uint64_t frames_skipped = 0;        // skipped after a stall (FramePacer)
+  uint64_t messages_received = 0;
+  uint64_t server_media_bytes = 0;    // decoded μ-law the server sent
+  uint64_t marks_received = 0;
+  uint64_t marks_echoed = 0;
+  uint64_t clears_received = 0;
+  uint64_t playback_dropped_bytes = 0;  // beyond the 10-minute buffer (31931)
+  std::array<uint64_t, static_cast<size_t>(InvalidMessage::kCount)> invalid{};
+
+  // The server let this call in: it upgraded and did not reject it.
+  bool admitted() const {
+    return outcome == Outcome::kCompleted || outcome == Outcome::kClosedEarly ||
+           outcome == Outcome::kDropped ||
+           (outcome == Outcome::kInterrupted && upgraded != TimePoint{} &&
+            reject_kind == RejectKind::kNone);
+  }
+  // When the server admitted it, as the caller saw it: the upgrade.
+  TimePoint admitted_at() const { return upgraded; }
+};
+
+}  // namespace callsim

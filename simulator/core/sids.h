@@ -1,0 +1,26 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "twilio_messages.h"
+
+namespace callsim {
+
+// Deterministic SIDs: the same seed and call index always give the same AC/CA/MZ strings, and
+// different calls never share one. The account SID is the same for every call of a run.
+class SidGenerator {
+ public:
+  explicit SidGenerator(uint64_t seed);
+  const std::string& account_sid() const { return account_sid_; }
+  StreamIdentity for_call(uint64_t call_index) const;
+
+ private:
+  uint64_t seed_;
+  std::string account_sid_;
+};
+
+// Deterministic 64-bit mixing (splitmix64), for anything that must follow from --seed.
+uint64_t mix64(uint64_t x);
+
+}  // namespace callsim
