@@ -43,25 +43,25 @@ struct CallRecord {
   int burst = 0;  // which --bursts repetition placed it
   StreamIdentity ids;
 
-  TimePoint scheduled{};           // when the call was meant to start
-  TimePoint connect_started{};     // TCP connect began
-  TimePoint upgraded{};            // 101 received
-  TimePoint start_sent{};          // `start` written
+  TimePoint scheduled{};        // when the call was meant to start
+  TimePoint connect_started{};  // TCP connect began
+  TimePoint upgraded{};         // 101 received
+  TimePoint start_sent{};       // `start` written
   TimePoint first_server_message{};
-  TimePoint ended{};               // socket closed, or the attempt failed
+  TimePoint ended{};  // socket closed, or the attempt failed
 
   Outcome outcome = Outcome::kPending;
   RejectKind reject_kind = RejectKind::kNone;
-  int http_status = 0;      // the upgrade's status when it was not 101
-  int close_code = 0;       // close code the server sent (0 when none)
+  int http_status = 0;  // the upgrade's status when it was not 101
+  int close_code = 0;   // close code the server sent (0 when none)
   std::string close_reason;
   bool closed_by_server = false;
-  std::string error;        // transport error text for refused/timeout/tls/protocol outcomes
+  std::string error;  // transport error text for refused/timeout/tls/protocol outcomes
 
   uint64_t frames_sent = 0;
-  uint64_t frames_skipped = 0;        // skipped after a stall (FramePacer)
+  uint64_t frames_skipped = 0;  // skipped after a stall (FramePacer)
   uint64_t messages_received = 0;
-  uint64_t server_media_bytes = 0;    // decoded μ-law the server sent
+  uint64_t server_media_bytes = 0;  // decoded μ-law the server sent
   uint64_t marks_received = 0;
   uint64_t marks_echoed = 0;
   uint64_t clears_received = 0;

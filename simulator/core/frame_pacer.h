@@ -21,16 +21,23 @@ class FramePacer {
 
   FramePacer(TimePoint start, uint64_t first_timestamp_ms);
 
-  TimePoint next_due() const;       // deadline of the next frame to send
+  TimePoint next_due() const;                          // deadline of the next frame to send
+  TimePoint deadline(uint64_t frame) const;            // start + frame * 20 ms
   uint64_t next_frame() const { return next_frame_; }  // 0-based schedule index
   uint64_t next_timestamp_ms() const;
 
-  // How many frames are due at `now` (0 if none); skips frames beyond kMaxBurst first.
+  // How many frames are due at `now` (0 if none): those whose deadline is at or before `now`.
+  // When more than kMaxBurst are, the oldest are skipped first, so the burst is the kMaxBurst
+  // most recent frames and next_frame() jumps past the skipped ones.
   uint64_t due_frames(TimePoint now);
-  // Marks the next frame as sent; returns its lateness (now minus its deadline).
+  // Marks the next frame as sent; returns its lateness (now minus its deadline; negative if sent
+  // early).
   Nanos mark_sent(TimePoint now);
 
   uint64_t skipped_frames() const { return skipped_; }
+  // Frames marked sent so far; the next media chunk number is sent_frames() + 1, because chunks
+  // count messages and skipped frames were never sent.
+  uint64_t sent_frames() const { return next_frame_ - skipped_; }
 
  private:
   TimePoint start_;

@@ -27,11 +27,15 @@ class LatencyHistogram {
   Nanos max() const;   // exact, 0 when empty
   Nanos mean() const;  // exact (from the running sum), 0 when empty
   // The value at or below which `percent` (0..100) of the recorded values lie: the upper edge of
-  // the bucket holding that rank, clamped to max(). 0 when empty.
+  // the bucket holding that rank (its highest value, upper - 1 ns), clamped to [min(), max()], so
+  // never below the true nearest-rank value and at most 6.25 % above it. 0 when empty;
+  // percentile(0) is min(), percentile(100) is max().
   Nanos percentile(double percent) const;
 
-  // Visits every non-empty bucket in ascending order: [lower, upper) and its count.
-  void for_each_bucket(const std::function<void(Nanos lower, Nanos upper, uint64_t count)>& visit) const;
+  // Visits every non-empty bucket in ascending order: [lower, upper) and its count. Values below
+  // 32 ns have a bucket each; the topmost buckets' upper edge saturates at Nanos::max().
+  void for_each_bucket(
+      const std::function<void(Nanos lower, Nanos upper, uint64_t count)>& visit) const;
 
  private:
   std::array<uint64_t, kBucketCount> buckets_{};

@@ -20,6 +20,22 @@ void validate(const Options& o) {
   if (o.threads < 0) throw InputError("--threads must not be negative");
   if (o.handshake_timeout.count() <= 0) throw InputError("--handshake-timeout must be positive");
   if (o.lateness_budget.count() <= 0) throw InputError("--lateness-budget must be positive");
+  if (o.cap < 1) throw InputError("--cap must be at least 1");
+  if (o.bursts < 1) throw InputError("--bursts must be at least 1");
+  if (o.bursts > 1 && o.rate > 0)
+    throw InputError("--bursts repeats a closed-model burst; drop --rate");
+  if (o.drop_ratio < 0 || o.drop_ratio > 1)
+    throw InputError("--drop-ratio must be between 0 and 1");
+  if (o.no_stop_ratio < 0 || o.no_stop_ratio > 1) {
+    throw InputError("--no-stop-ratio must be between 0 and 1");
+  }
+  if (o.drop_ratio + o.no_stop_ratio > 1) {
+    throw InputError("--drop-ratio and --no-stop-ratio together must not exceed 1");
+  }
+  if (o.gauge_trace != "monitor" && o.gauge_trace != "sample") {
+    throw InputError(fmt::format("--gauge-trace '{}' must be monitor or sample", o.gauge_trace));
+  }
+  if (o.gauge_interval.count() <= 0) throw InputError("--gauge-interval must be positive");
   for (const auto& [name, value] : o.params) {
     if (name.empty()) throw InputError("--param needs a name before '='");
     if (name.size() + value.size() >= 500) {

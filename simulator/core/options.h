@@ -27,14 +27,26 @@ struct Options {
   std::vector<std::pair<std::string, std::string>> params;  // start.customParameters (--param)
 
   // --- load shape ---
-  int concurrent = 60;       // calls kept live at once (closed model)
-  int64_t calls = 0;         // total calls to place; 0 = same as concurrent
-  Nanos ramp{0};             // spread of the first `concurrent` starts; 0 = one burst
-  double rate = 0;           // calls per second (open model); 0 = closed model
-  Nanos duration{0};         // bound on the whole run; 0 = none
-  int threads = 0;           // worker threads; 0 = number of cores
+  int concurrent = 60;  // calls kept live at once (closed model)
+  int64_t calls = 0;    // total calls to place; 0 = same as concurrent
+  Nanos ramp{0};        // spread of the first `concurrent` starts; 0 = one burst
+  double rate = 0;      // calls per second (open model); 0 = closed model
+  Nanos duration{0};    // bound on the whole run; 0 = none
+  int threads = 0;      // worker threads; 0 = number of cores
   Nanos lateness_budget = std::chrono::milliseconds(5);  // p99 send lateness before INVALID
   Nanos reject_window = std::chrono::seconds(2);  // server close this soon after start = rejection
+
+  // --- verdict: the server's cap and its gauge ---
+  int cap = 50;
+  std::string redis_url = "redis://127.0.0.1:6379/0";
+  std::string gauge = "calls:active_count";  // see --help for the forms; "none" = no Redis
+  Nanos gauge_interval = std::chrono::milliseconds(1);
+  std::string gauge_trace = "monitor";  // monitor (falls back to sampling) or sample
+  Nanos reject_timeout = std::chrono::seconds(5);
+  Nanos settle = std::chrono::seconds(10);
+  int bursts = 1;
+  double drop_ratio = 0;     // admitted calls that vanish mid-call with a TCP reset
+  double no_stop_ratio = 0;  // admitted calls closed 1000 without sending stop
 
   // --- output ---
   std::string report_path;  // JSON report; empty = none

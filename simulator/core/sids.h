@@ -20,7 +20,9 @@ class SidGenerator {
   std::string account_sid_;
 };
 
-// Deterministic 64-bit mixing (splitmix64), for anything that must follow from --seed.
+// Deterministic 64-bit mixing, for anything that must follow from --seed: splitmix64's output for
+// state x (golden-ratio increment, then its finaliser), a bijection on 64 bits; mix64(0) is
+// 0xe220a8397b1dcdaf, the first output of splitmix64 seeded with 0.
 uint64_t mix64(uint64_t x);
 
 }  // namespace callsim

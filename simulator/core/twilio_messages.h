@@ -25,6 +25,8 @@ using Parameters = std::vector<std::pair<std::string, std::string>>;
 void build_connected(std::string& out);
 void build_start(std::string& out, const StreamIdentity& ids, uint64_t sequence,
                  const Parameters& custom_parameters);
+// The hot path: stream_sid and payload_base64 are copied as they are (SIDs and base64 never need
+// escaping; debug builds assert it), the counters formatted in place.
 void build_media(std::string& out, std::string_view stream_sid, uint64_t sequence, uint64_t chunk,
                  uint64_t timestamp_ms, std::string_view payload_base64);
 void build_mark(std::string& out, std::string_view stream_sid, uint64_t sequence,
@@ -49,7 +51,7 @@ const char* to_string(InvalidMessage kind);
 
 struct ServerMessage {
   ServerEvent event = ServerEvent::kClear;
-  uint64_t payload_bytes = 0;  // media: decoded μ-law bytes
+  uint64_t payload_bytes = 0;       // media: decoded μ-law bytes
   std::string_view payload_base64;  // media: points into the parsed text
   std::string mark_name;            // mark
   bool has_extra_fields = false;    // keys Twilio does not define (it would log 31951)
@@ -57,12 +59,15 @@ struct ServerMessage {
 
 struct ParseResult {
   bool ok = false;
-  ServerMessage message;  // valid when ok
+  ServerMessage message;                              // valid when ok
   InvalidMessage invalid = InvalidMessage::kBadJson;  // valid when !ok
 };
 
 // Parses one text frame from the server. May modify `text` (in-situ parsing); views in the
-// result point into it and stay valid while it does.
+// result point into it and stay valid while it does. Binary frames are the caller's to count
+// (kBadJson is never about them). `text` is taken to be UTF-8, as the WebSocket layer checks;
+// build_mark turns any malformed sequence in a name into U+FFFD. A typical message is parsed
+// without touching the heap.
 ParseResult parse_server_message(std::string& text, std::string_view expected_stream_sid);
 
 }  // namespace callsim

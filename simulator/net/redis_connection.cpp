@@ -15,7 +15,8 @@ RedisContext connect_redis(const RedisUrl& url, std::chrono::milliseconds timeou
                                : redisConnectWithTimeout(url.host.c_str(), url.port, tv));
   if (!ctx) throw UnreachableError(fmt::format("Redis {}: out of memory", url.display()));
   if (ctx->err) {
-    throw UnreachableError(fmt::format("cannot connect to Redis {}: {}", url.display(), ctx->errstr));
+    throw UnreachableError(
+        fmt::format("cannot connect to Redis {}: {}", url.display(), ctx->errstr));
   }
   redisSetTimeout(ctx.get(), tv);
   if (!url.password.empty()) {

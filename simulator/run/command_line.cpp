@@ -125,29 +125,71 @@ void add_run_options(CLI::App& app, Options& o) {
                "A server close this soon after start, with no audio sent, counts as a rejection")
       ->group(load);
 
+  const std::string verdict = "Verdict (the concurrent-call cap)";
+  app.add_option("--cap", o.cap, "The server's concurrent-call cap")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1'000'000).description(""))
+      ->group(verdict);
+  app.add_option("--redis", o.redis_url,
+                 "Redis holding the gauge: redis://[:password@]host:port/db or unix:///path.sock")
+      ->capture_default_str()
+      ->group(verdict);
+  app.add_option("--gauge", o.gauge,
+                 "Active-call gauge: KEY or get:KEY (counter), scard:KEY, hlen:KEY, zcard:KEY, "
+                 "http://host:port/path#/json/pointer, or none (no Redis, caller-side checks only)")
+      ->capture_default_str()
+      ->group(verdict);
+  add_duration(app, "--gauge-interval", o.gauge_interval, "Gauge sampling period")->group(verdict);
+  app.add_option("--gauge-trace", o.gauge_trace,
+                 "monitor: replay every command on the key via MONITOR (falls back to sampling "
+                 "when refused); sample: sampling only")
+      ->capture_default_str()
+      ->group(verdict);
+  add_duration(app, "--reject-timeout", o.reject_timeout,
+               "A call not admitted must be explicitly rejected within this long")
+      ->group(verdict);
+  add_duration(app, "--settle", o.settle,
+               "After the last call ends, the gauge must return to its baseline within this long")
+      ->group(verdict);
+  app.add_option(
+         "--bursts", o.bursts,
+         "Repeat the burst this many times, settling in between (races show only sometimes)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100'000).description(""))
+      ->group(verdict);
+  app.add_option("--drop-ratio", o.drop_ratio,
+                 "Share of admitted calls that vanish mid-call with a TCP reset (no stop)")
+      ->check(CLI::Range(0.0, 1.0).description(""))
+      ->group(verdict);
+  app.add_option("--no-stop-ratio", o.no_stop_ratio,
+                 "Share of admitted calls closed with 1000 but without sending stop")
+      ->check(CLI::Range(0.0, 1.0).description(""))
+      ->group(verdict);
+
   const std::string output = "Output";
   app.add_option("--report", o.report_path, "Write the whole run as JSON to FILE")
       ->type_name("FILE")
       ->group(output);
   app.add_option("--progress", o.progress, "Live status: auto, tty (one updating line), plain, off")
       ->transform(CLI::CheckedTransformer(
-          std::map<std::string, Options::Progress>{{"auto", Options::Progress::kAuto},
-                                                   {"tty", Options::Progress::kTty},
-                                                   {"plain", Options::Progress::kPlain},
-                                                   {"off", Options::Progress::kOff}},
-          CLI::ignore_case)
-                     .description(""))
+                      std::map<std::string, Options::Progress>{{"auto", Options::Progress::kAuto},
+                                                               {"tty", Options::Progress::kTty},
+                                                               {"plain", Options::Progress::kPlain},
+                                                               {"off", Options::Progress::kOff}},
+                      CLI::ignore_case)
+                      .description(""))
       ->type_name("MODE")
       ->default_str("auto")
       ->group(output);
-  add_duration(app, "--progress-interval", o.progress_interval,
-               "Time between plain progress lines")
+  add_duration(app, "--progress-interval", o.progress_interval, "Time between plain progress lines")
       ->group(output);
 }
 
 }  // namespace
 
-std::string version_string() { return fmt::format("callsim {}", CALLSIM_VERSION); }
+std::string version_string() {
+  return fmt::format("callsim {}", CALLSIM_VERSION);
+}
 
 ParsedCommand parse_command_line(int argc, char** argv) {
   CLI::App app{

@@ -1,0 +1,18 @@
+#include "media/mono_audio.h"
+
+#include <cmath>
+
+namespace callsim::media {
+
+std::vector<int16_t> to_pcm16(const std::vector<float>& samples) {
+  std::vector<int16_t> out(samples.size());
+  for (size_t i = 0; i < samples.size(); ++i) {
+    float scaled = std::nearbyint(samples[i] * 32768.0f);
+    if (scaled > 32767.0f) scaled = 32767.0f;
+    if (scaled < -32768.0f) scaled = -32768.0f;
+    out[i] = static_cast<int16_t>(scaled);
+  }
+  return out;
+}
+
+}  // namespace callsim::media

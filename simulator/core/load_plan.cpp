@@ -1,0 +1,40 @@
+#include "load_plan.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace callsim {
+
+namespace {
+// How many of the indices 0..n-1 fall to worker w under round-robin dealing.
+int64_t dealt(int64_t n, int worker, int workers) {
+  return n > worker ? (n - worker + workers - 1) / workers : 0;
+}
+}  // namespace
+
+LoadPlan::LoadPlan(int concurrent, int64_t total_calls, Nanos ramp, double rate, int workers)
+    : concurrent_(concurrent),
+      total_(std::max<int64_t>(total_calls, concurrent)),
+      ramp_(ramp),
+      rate_(rate),
+      workers_(std::max(1, workers)) {}
+
+int64_t LoadPlan::calls_for(int worker) const {
+  return dealt(total_, worker, workers_);
+}
+
+int64_t LoadPlan::initial_calls_for(int worker) const {
+  if (open_model()) return calls_for(worker);
+  return dealt(concurrent_, worker, workers_);
+}
+
+std::optional<Nanos> LoadPlan::scheduled_offset(int64_t call) const {
+  if (open_model()) {
+    return Nanos(static_cast<int64_t>(std::llround(static_cast<double>(call) * 1e9 / rate_)));
+  }
+  if (call >= concurrent_) return std::nullopt;
+  return Nanos(ramp_.count() / concurrent_ * call +
+               (ramp_.count() % concurrent_) * call / concurrent_);
+}
+
+}  // namespace callsim

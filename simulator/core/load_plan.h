@@ -1,0 +1,42 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "clock.h"
+
+namespace callsim {
+
+// Which calls a worker places and when they are meant to start. Calls are numbered globally
+// 0..total-1 and dealt to workers round-robin (call g belongs to worker g % workers), so SIDs,
+// offsets and start times depend only on the call, never on the thread count.
+//
+// Closed model (rate == 0): the first `concurrent` calls start at epoch + ramp * g / concurrent;
+// every later call starts as soon as one of the same worker's calls ends.
+// Open model (rate > 0): call g starts at epoch + g / rate, however many are live.
+class LoadPlan {
+ public:
+  LoadPlan(int concurrent, int64_t total_calls, Nanos ramp, double rate, int workers);
+
+  int workers() const { return workers_; }
+  int64_t total_calls() const { return total_; }
+  bool open_model() const { return rate_ > 0; }
+
+  // How many calls worker w places in all, and how many it starts up front.
+  int64_t calls_for(int worker) const;
+  int64_t initial_calls_for(int worker) const;
+  // The global index of worker w's k-th call (0-based), in the order it places them.
+  int64_t call_index(int worker, int64_t k) const { return k * workers_ + worker; }
+  // When call g is scheduled, as an offset from the run's epoch; nullopt for a closed-model
+  // replacement call, which starts when a slot frees up.
+  std::optional<Nanos> scheduled_offset(int64_t call) const;
+
+ private:
+  int concurrent_;
+  int64_t total_;
+  Nanos ramp_;
+  double rate_;
+  int workers_;
+};
+
+}  // namespace callsim

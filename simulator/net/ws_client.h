@@ -1,0 +1,72 @@
+#pragma once
+
+// The websocketpp client configuration callsim's workers use: one endpoint per worker thread, so
+// no locks (concurrency::none, no strands); a cheap PRNG for frame masking keys instead of a
+// system call per frame; logging off (a load generator must not write per-connection lines).
+
+#include <cstdint>
+#include <random>
+
+#include <websocketpp/client.hpp>
+#include <websocketpp/concurrency/none.hpp>
+#include <websocketpp/config/asio_no_tls_client.hpp>
+
+namespace callsim {
+
+// xorshift64*: masking keys only need to be unpredictable to intermediaries, not to attackers,
+// and std::random_device per frame costs a syscall on the hot path.
+template <typename IntType>
+class FastMaskRng {
+ public:
+  FastMaskRng() : state_((uint64_t(std::random_device{}()) << 32) | std::random_device{}() | 1) {}
+  IntType operator()() {
+    state_ ^= state_ >> 12;
+    state_ ^= state_ << 25;
+    state_ ^= state_ >> 27;
+    return static_cast<IntType>((state_ * 0x2545F4914F6CDD1DULL) >> 32);
+  }
+
+ private:
+  uint64_t state_;
+};
+
+struct WsClientConfig : public websocketpp::config::asio_client {
+  typedef WsClientConfig type;
+  typedef websocketpp::config::asio_client base;
+
+  typedef websocketpp::concurrency::none concurrency_type;
+  typedef base::request_type request_type;
+  typedef base::response_type response_type;
+  typedef base::message_type message_type;
+  typedef base::con_msg_manager_type con_msg_manager_type;
+  typedef base::endpoint_msg_manager_type endpoint_msg_manager_type;
+  typedef websocketpp::log::basic<concurrency_type, websocketpp::log::elevel> elog_type;
+  typedef websocketpp::log::basic<concurrency_type, websocketpp::log::alevel> alog_type;
+  typedef FastMaskRng<uint32_t> rng_type;
+
+  static const bool enable_multithreading = false;
+  // Server frames (bot speech, garbage) can be large; refuse only the absurd.
+  static const size_t max_message_size = 16 * 1024 * 1024;
+  static const long timeout_open_handshake = 10000;
+  static const long timeout_close_handshake = 3000;
+
+  struct transport_config : public base::transport_config {
+    typedef type::concurrency_type concurrency_type;
+    typedef type::alog_type alog_type;
+    typedef type::elog_type elog_type;
+    typedef type::request_type request_type;
+    typedef type::response_type response_type;
+    typedef websocketpp::transport::asio::basic_socket::endpoint socket_type;
+    static const bool enable_multithreading = false;
+    static const long timeout_dns_resolve = 10000;
+    static const long timeout_connect = 10000;
+    static const long timeout_socket_shutdown = 3000;
+  };
+  typedef websocketpp::transport::asio::endpoint<transport_config> transport_type;
+};
+
+using WsClient = websocketpp::client<WsClientConfig>;
+using WsConnection = WsClient::connection_ptr;
+using WsMessage = WsClient::message_ptr;
+
+}  // namespace callsim

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/call_record.h"
+#include "core/frame_pacer.h"
+#include "core/playback_buffer.h"
+#include "net/prepared_frame.h"
+#include "net/ws_client.h"
+
+namespace callsim {
+
+// One simulated Twilio call: its record, its socket and its position in the Media Streams
+// protocol. Owned and driven by exactly one Worker; never touched by another thread.
+struct Call {
+  enum class State {
+    kScheduled,   // waiting for its start time
+    kConnecting,  // TCP connect and upgrade in flight
+    kStreaming,   // connected + start sent, media flowing
+    kClosing,     // we decided to end it; waiting for the socket to close
+    kDone,
+  };
+  // How callsim itself ends an admitted call.
+  enum class Ending { kStopThenClose, kResetMidCall, kCloseWithoutStop };
+
+  CallRecord record;
+  State state = State::kScheduled;
+  Ending ending = Ending::kStopThenClose;
+  Outcome closing_outcome = Outcome::kCompleted;  // what our own close means once it completes
+  WsConnection connection;
+
+  FramePacer pacer{TimePoint{}, 0};
+  uint64_t sequence = 0;  // last sequenceNumber used; `start` is 1
+  uint64_t chunk = 0;     // last media chunk number used
+  uint64_t first_timestamp_ms = 0;
+  size_t audio_offset = 0;
+  TimePoint hang_up_at{};    // hold end, or the mid-call moment a dropped call vanishes
+  TimePoint next_service{};  // the one heap entry for this call that is not stale
+
+  PlaybackBuffer playback;
+  std::string outgoing;  // reused for every message this call sends
+  PreparedTextSender sender;
+
+  uint64_t next_sequence() { return ++sequence; }
+};
+
+}  // namespace callsim

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/sids.h"
+#include "core/twilio_messages.h"
+#include "media/frame_source.h"
+
+namespace callsim {
+
+// What every call of a run shares, read-only while workers run.
+struct CallSettings {
+  std::string connect_url;  // the URL dialled: the configured one without its query string
+  std::vector<std::pair<std::string, std::string>> headers;  // extra upgrade headers, signature
+  Nanos handshake_timeout = std::chrono::seconds(10);
+  Nanos hold = std::chrono::seconds(5);
+  Nanos reject_window = std::chrono::seconds(2);
+  Parameters custom_parameters;
+  std::shared_ptr<const media::FrameSource> audio;
+  uint64_t seed = 0;
+  double drop_ratio = 0;     // share of admitted calls abandoned mid-call with a TCP reset
+  double no_stop_ratio = 0;  // share of admitted calls closed with 1000 but no `stop`
+  int burst = 0;
+  int64_t first_call_index = 0;  // global numbering continues across bursts
+};
+
+}  // namespace callsim

@@ -1,0 +1,302 @@
+#include "run_report.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "core/errors.h"
+
+namespace callsim {
+
+namespace {
+
+void key(JsonWriter& w, const char* name) {
+  w.Key(name);
+}
+
+void write_string(JsonWriter& w, const char* name, const std::string& value) {
+  w.Key(name);
+  w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+void write_time(JsonWriter& w, const char* name, TimePoint origin, TimePoint t) {
+  w.Key(name);
+  if (t == TimePoint{}) {
+    w.Null();
+  } else {
+    w.Double(ms_since(origin, t));
+  }
+}
+
+// Upgrades per second between the first connect and the last upgrade.
+double setup_rate(const RunStats& s) {
+  TimePoint first = TimePoint::max(), last{};
+  uint64_t upgraded = 0;
+  for (const CallRecord& c : s.calls) {
+    if (c.upgraded == TimePoint{}) continue;
+    ++upgraded;
+    first = std::min(first, c.connect_started);
+    last = std::max(last, c.upgraded);
+  }
+  if (upgraded < 2 || last <= first) return 0;
+  return upgraded / std::chrono::duration<double>(last - first).count();
+}
+
+void write_generator(JsonWriter& w, const RunSummary& run) {
+  const RunStats& s = *run.stats;
+  w.StartObject();
+  key(w, "cpu_seconds");
+  w.Double(run.cpu_seconds);
+  key(w, "cpu_us_per_frame");
+  w.Double(s.frames_sent ? run.cpu_seconds * 1e6 / s.frames_sent : 0.0);
+  key(w, "max_rss_kb");
+  w.Int64(run.max_rss_kb);
+  key(w, "rss_kb_per_call");
+  w.Double(s.calls.empty() ? 0.0 : double(run.max_rss_kb) / s.calls.size());
+  key(w, "connection_setup_per_second");
+  w.Double(setup_rate(s));
+  w.EndObject();
+}
+
+void write_options(JsonWriter& w, const RunSummary& run) {
+  const Options& o = *run.options;
+  w.StartObject();
+  write_string(w, "url", o.url);
+  key(w, "headers");
+  w.StartArray();
+  for (const auto& [name, value] : o.headers) w.String(fmt::format("{}: {}", name, value).c_str());
+  w.EndArray();
+  write_string(w, "auth_token_env", o.auth_token_env);
+  write_string(w, "fixture", run.fixture);
+  key(w, "hold_ms");
+  w.Double(run.hold.count() / 1e6);
+  key(w, "seed");
+  w.Uint64(run.seed);
+  key(w, "concurrent");
+  w.Int(o.concurrent);
+  key(w, "calls");
+  w.Int64(o.total_calls());
+  key(w, "ramp_ms");
+  w.Double(o.ramp.count() / 1e6);
+  key(w, "rate");
+  w.Double(o.rate);
+  key(w, "duration_ms");
+  w.Double(o.duration.count() / 1e6);
+  key(w, "threads");
+  w.Int(run.threads);
+  key(w, "lateness_budget_ms");
+  w.Double(o.lateness_budget.count() / 1e6);
+  key(w, "handshake_timeout_ms");
+  w.Double(o.handshake_timeout.count() / 1e6);
+  key(w, "reject_window_ms");
+  w.Double(o.reject_window.count() / 1e6);
+  key(w, "params");
+  w.StartObject();
+  for (const auto& [name, value] : o.params) write_string(w, name.c_str(), value);
+  w.EndObject();
+  w.EndObject();
+}
+
+void write_call(JsonWriter& w, TimePoint origin, const CallRecord& c) {
+  w.StartObject();
+  key(w, "index");
+  w.Uint64(c.index);
+  key(w, "burst");
+  w.Int(c.burst);
+  key(w, "worker");
+  w.Int(c.worker);
+  write_string(w, "call_sid", c.ids.call_sid);
+  write_string(w, "stream_sid", c.ids.stream_sid);
+  write_string(w, "outcome", to_string(c.outcome));
+  key(w, "admitted");
+  w.Bool(c.admitted());
+  if (c.reject_kind != RejectKind::kNone) write_string(w, "reject_kind", to_string(c.reject_kind));
+  if (c.http_status) {
+    key(w, "http_status");
+    w.Int(c.http_status);
+  }
+  if (c.closed_by_server) {
+    key(w, "close_code");
+    w.Int(c.close_code);
+    write_string(w, "close_reason", c.close_reason);
+  }
+  if (!c.error.empty()) write_string(w, "error", c.error);
+  write_time(w, "scheduled_ms", origin, c.scheduled);
+  write_time(w, "connect_ms", origin, c.connect_started);
+  write_time(w, "upgraded_ms", origin, c.upgraded);
+  write_time(w, "start_sent_ms", origin, c.start_sent);
+  write_time(w, "first_server_message_ms", origin, c.first_server_message);
+  write_time(w, "ended_ms", origin, c.ended);
+  key(w, "frames_sent");
+  w.Uint64(c.frames_sent);
+  key(w, "frames_skipped");
+  w.Uint64(c.frames_skipped);
+  key(w, "messages_received");
+  w.Uint64(c.messages_received);
+  key(w, "server_media_bytes");
+  w.Uint64(c.server_media_bytes);
+  key(w, "marks_received");
+  w.Uint64(c.marks_received);
+  key(w, "marks_echoed");
+  w.Uint64(c.marks_echoed);
+  key(w, "clears_received");
+  w.Uint64(c.clears_received);
+  key(w, "invalid_messages");
+  w.StartObject();
+  for (size_t i = 0; i < c.invalid.size(); ++i) {
+    if (c.invalid[i]) {
+      key(w, to_string(static_cast<InvalidMessage>(i)));
+      w.Uint64(c.invalid[i]);
+    }
+  }
+  w.EndObject();
+  w.EndObject();
+}
+
+}  // namespace
+
+double ms_since(TimePoint origin, TimePoint t) {
+  return std::chrono::duration<double, std::milli>(t - origin).count();
+}
+
+void write_histogram(JsonWriter& w, const LatencyHistogram& h) {
+  w.StartObject();
+  key(w, "count");
+  w.Uint64(h.count());
+  for (auto [name, value] :
+       {std::pair{"min_ms", h.min()}, std::pair{"mean_ms", h.mean()},
+        std::pair{"p50_ms", h.percentile(50)}, std::pair{"p90_ms", h.percentile(90)},
+        std::pair{"p99_ms", h.percentile(99)}, std::pair{"p999_ms", h.percentile(99.9)},
+        std::pair{"max_ms", h.max()}}) {
+    key(w, name);
+    w.Double(value.count() / 1e6);
+  }
+  key(w, "buckets");
+  w.StartArray();
+  h.for_each_bucket([&](Nanos lower, Nanos upper, uint64_t count) {
+    w.StartArray();
+    w.Double(lower.count() / 1e6);
+    w.Double(upper.count() / 1e6);
+    w.Uint64(count);
+    w.EndArray();
+  });
+  w.EndArray();
+  w.EndObject();
+}
+
+void write_json_report(const std::string& path, const RunSummary& run,
+                       const std::function<void(JsonWriter&)>& extra) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "w"), std::fclose);
+  if (!file) {
+    throw InputError(fmt::format("--report {}: cannot write: {}", path, std::strerror(errno)));
+  }
+  char buffer[65536];
+  rapidjson::FileWriteStream stream(file.get(), buffer, sizeof buffer);
+  JsonWriter w(stream);
+  const RunStats& s = *run.stats;
+  w.StartObject();
+  write_string(w, "tool", "callsim");
+  key(w, "config");
+  write_options(w, run);
+  key(w, "interrupted");
+  w.Bool(run.interrupted);
+  key(w, "timed_out");
+  w.Bool(run.timed_out);
+  key(w, "invalid");
+  w.Bool(run.invalid);
+  if (run.invalid) write_string(w, "invalid_reason", run.invalid_reason);
+  key(w, "duration_ms");
+  w.Double(ms_since(run.started, run.finished));
+
+  key(w, "outcomes");
+  w.StartObject();
+  for (size_t i = 1; i < s.outcomes.size(); ++i) {
+    key(w, to_string(static_cast<Outcome>(i)));
+    w.Uint64(s.outcomes[i]);
+  }
+  w.EndObject();
+  key(w, "invalid_server_messages");
+  w.StartObject();
+  for (size_t i = 0; i < s.invalid.size(); ++i) {
+    key(w, to_string(static_cast<InvalidMessage>(i)));
+    w.Uint64(s.invalid[i]);
+  }
+  w.EndObject();
+  for (auto [name, value] :
+       {std::pair{"frames_sent", s.frames_sent}, std::pair{"frames_skipped", s.frames_skipped},
+        std::pair{"frames_congested", s.frames_congested},
+        std::pair{"messages_received", s.messages_received},
+        std::pair{"marks_echoed", s.marks_echoed}, std::pair{"bytes_sent", s.bytes_sent}}) {
+    key(w, name);
+    w.Uint64(value);
+  }
+  key(w, "generator");
+  write_generator(w, run);
+  key(w, "histograms");
+  w.StartObject();
+  key(w, "send_lateness");
+  write_histogram(w, s.lateness);
+  key(w, "handshake");
+  write_histogram(w, s.handshake);
+  key(w, "time_to_first_server_message");
+  write_histogram(w, s.first_message);
+  w.EndObject();
+  if (extra) extra(w);
+  key(w, "calls");
+  w.StartArray();
+  for (const CallRecord& c : s.calls) write_call(w, run.started, c);
+  w.EndArray();
+  w.EndObject();
+  stream.Flush();
+  if (std::ferror(file.get())) {
+    throw InputError(fmt::format("--report {}: write failed: {}", path, std::strerror(errno)));
+  }
+}
+
+std::string format_run_summary(const RunSummary& run) {
+  const RunStats& s = *run.stats;
+  std::string out;
+  out += fmt::format("callsim: {} calls in {:.1f} s{}\n", s.calls.size(),
+                     ms_since(run.started, run.finished) / 1000.0,
+                     run.interrupted ? " (interrupted)"
+                     : run.timed_out ? " (--duration reached)"
+                                     : "");
+  out += "  outcomes:";
+  for (size_t i = 1; i < s.outcomes.size(); ++i) {
+    if (s.outcomes[i])
+      out += fmt::format(" {} {}", to_string(static_cast<Outcome>(i)), s.outcomes[i]);
+  }
+  out += "\n";
+  out += fmt::format(
+      "  frames sent {} (skipped {}, congested {}); send lateness p50 {:.2f} ms, p99 {:.2f} ms, "
+      "max "
+      "{:.2f} ms\n",
+      s.frames_sent, s.frames_skipped, s.frames_congested, s.lateness.percentile(50).count() / 1e6,
+      s.lateness.percentile(99).count() / 1e6, s.lateness.max().count() / 1e6);
+  out += fmt::format(
+      "  handshake p50 {:.1f} ms, p99 {:.1f} ms; first server message p50 {:.1f} ms\n",
+      s.handshake.percentile(50).count() / 1e6, s.handshake.percentile(99).count() / 1e6,
+      s.first_message.percentile(50).count() / 1e6);
+  out += fmt::format(
+      "  generator: CPU {:.2f} s ({:.2f} us per frame), peak RSS {:.1f} MB ({:.1f} KB per call), "
+      "{:.0f} upgrades/s\n",
+      run.cpu_seconds, s.frames_sent ? run.cpu_seconds * 1e6 / s.frames_sent : 0.0,
+      run.max_rss_kb / 1024.0, s.calls.empty() ? 0.0 : double(run.max_rss_kb) / s.calls.size(),
+      setup_rate(s));
+  if (uint64_t bad = s.invalid_total()) {
+    out += fmt::format("  invalid server messages: {}", bad);
+    for (size_t i = 0; i < s.invalid.size(); ++i) {
+      if (s.invalid[i]) {
+        out += fmt::format(" {} {}", to_string(static_cast<InvalidMessage>(i)), s.invalid[i]);
+      }
+    }
+    out += "\n";
+  }
+  if (run.invalid) out += fmt::format("  RUN INVALID: {}\n", run.invalid_reason);
+  return out;
+}
+
+}  // namespace callsim

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include <rapidjson/filewritestream.h>
+#include <rapidjson/writer.h>
+
+#include "core/options.h"
+#include "run/run_stats.h"
+
+namespace callsim {
+
+using JsonWriter = rapidjson::Writer<rapidjson::FileWriteStream>;
+
+// Everything the report says about a finished run, apart from the verifier's sections.
+struct RunSummary {
+  const Options* options = nullptr;
+  std::string fixture;  // resolved path
+  Nanos hold{0};
+  uint64_t seed = 0;
+  int threads = 0;
+  TimePoint started{};  // all report times are milliseconds since this
+  TimePoint finished{};
+  bool interrupted = false;
+  bool timed_out = false;
+  bool invalid = false;  // the generator fell behind: no verdict
+  std::string invalid_reason;
+  const RunStats* stats = nullptr;
+  double cpu_seconds = 0;  // callsim's own user + system CPU over the run
+  long max_rss_kb = 0;     // callsim's peak resident memory
+};
+
+// Writes the JSON report: config echo, outcome counts, histograms, one record per call, and
+// whatever `extra` adds (the verifier's checks and the gauge trace). InputError naming --report
+// if the file cannot be written.
+void write_json_report(const std::string& path, const RunSummary& run,
+                       const std::function<void(JsonWriter&)>& extra);
+
+// The human summary printed at the end of a run (without the verifier's table).
+std::string format_run_summary(const RunSummary& run);
+
+// Helpers shared by report sections.
+double ms_since(TimePoint origin, TimePoint t);
+void write_histogram(JsonWriter& w, const LatencyHistogram& h);
+
+}  // namespace callsim

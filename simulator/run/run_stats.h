@@ -1,0 +1,35 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "core/call_record.h"
+#include "core/histogram.h"
+
+namespace callsim {
+
+// What one worker (and, after merging, the whole run) measured. Plain data, merged field by
+// field after the workers are joined.
+struct RunStats {
+  LatencyHistogram lateness;       // frame send time minus its deadline
+  LatencyHistogram handshake;      // TCP connect start to 101
+  LatencyHistogram first_message;  // `start` sent to the server's first message
+
+  std::array<uint64_t, static_cast<size_t>(Outcome::kCount)> outcomes{};
+  std::array<uint64_t, static_cast<size_t>(InvalidMessage::kCount)> invalid{};
+  uint64_t frames_sent = 0;
+  uint64_t frames_skipped = 0;    // overdue beyond the catch-up burst after a stall
+  uint64_t frames_congested = 0;  // not sent because the server stopped reading (Twilio: 31930)
+  uint64_t messages_received = 0;
+  uint64_t marks_echoed = 0;
+  uint64_t bytes_sent = 0;
+
+  std::vector<CallRecord> calls;
+
+  uint64_t count(Outcome o) const { return outcomes[static_cast<size_t>(o)]; }
+  uint64_t invalid_total() const;
+  void merge(RunStats&& other);
+};
+
+}  // namespace callsim

@@ -1,0 +1,486 @@
+#include "worker.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "core/sids.h"
+
+namespace callsim {
+
+namespace {
+
+// Timer slack: deadlines this close together are served in one wake-up. Frames may leave up to
+// this much early, which keeps 2,000 calls from costing 100,000 timer wake-ups a second.
+constexpr Nanos kCoalesce = std::chrono::microseconds(200);
+// A server that stops reading: Twilio discards audio instead of queueing it (31930).
+constexpr size_t kCongestedBytes = 256 * 1024;
+// Our own close must complete within this, or the call is finished without it.
+constexpr Nanos kCloseGrace = std::chrono::seconds(5);
+constexpr Nanos kProgressPeriod = std::chrono::milliseconds(200);
+
+double unit_interval(uint64_t x) {
+  return static_cast<double>(x >> 11) * 0x1.0p-53;
+}
+
+bool is_failure(Outcome o) {
+  return o == Outcome::kRefused || o == Outcome::kHandshakeTimeout || o == Outcome::kTlsError ||
+         o == Outcome::kClosedEarly || o == Outcome::kProtocolError;
+}
+
+}  // namespace
+
+Worker::Worker(int id, const CallSettings& settings, const LoadPlan& plan, TimePoint epoch,
+               const Clock& clock)
+    : id_(id), settings_(settings), plan_(plan), epoch_(epoch), clock_(clock), timer_(io_) {
+  client_.clear_access_channels(websocketpp::log::alevel::all);
+  client_.clear_error_channels(websocketpp::log::elevel::all);
+  client_.init_asio(&io_);
+  client_.set_user_agent("Twilio.TmeWs/1.0");
+
+  mark_scratch_.reserve(16);
+  schedule_next_launch(clock_.now());
+}
+
+Worker::~Worker() = default;
+
+void Worker::run() {
+  arm_timer();
+  io_.run();
+  publish_progress(clock_.now(), true);
+}
+
+void Worker::request_stop(Outcome why) {
+  asio::post(io_, [this, why] { stop_now(why); });
+}
+
+WorkerProgress Worker::progress() const {
+  std::lock_guard<std::mutex> lock(progress_mutex_);
+  return progress_;
+}
+
+void Worker::schedule(uint32_t slot, TimePoint at) {
+  if (slot != kLaunchSlot) slots_[slot]->next_service = at;
+  due_.push(Due{at, slot});
+  // Inside on_timer the timer is re-armed once at the end, not once per call served.
+  if (!in_timer_ && at < timer_armed_for_) arm_timer();
+}
+
+bool Worker::is_stale(const Due& due) const {
+  if (due.slot == kLaunchSlot) return due.at != next_launch_;
+  const Call& call = *slots_[due.slot];
+  return call.state == Call::State::kDone || call.next_service != due.at;
+}
+
+void Worker::arm_timer() {
+  while (!due_.empty() && is_stale(due_.top())) due_.pop();
+  if (due_.empty()) {
+    if (timer_armed_for_ != TimePoint::max()) timer_.cancel();
+    timer_armed_for_ = TimePoint::max();
+    return;
+  }
+  if (due_.top().at == timer_armed_for_) return;
+  timer_armed_for_ = due_.top().at;
+  timer_.expires_at(timer_armed_for_);
+  timer_.async_wait([this](const std::error_code& ec) {
+    if (!ec) on_timer();
+  });
+}
+
+void Worker::on_timer() {
+  timer_armed_for_ = TimePoint::max();
+  in_timer_ = true;
+  TimePoint now = clock_.now();
+  while (!due_.empty() && due_.top().at <= now + kCoalesce) {
+    Due due = due_.top();
+    due_.pop();
+    if (is_stale(due)) continue;
+    if (due.slot == kLaunchSlot) {
+      launch_due_calls(now);
+    } else {
+      service(due.slot, now);
+    }
+    now = clock_.now();
+  }
+  in_timer_ = false;
+  publish_progress(now, false);
+  arm_timer();
+}
+
+void Worker::schedule_next_launch(TimePoint) {
+  next_launch_ = TimePoint::max();
+  if (stopping_ || next_call_ >= plan_.calls_for(id_)) return;
+  int64_t index = plan_.call_index(id_, next_call_);
+  auto offset = plan_.scheduled_offset(index);
+  if (!offset) return;  // a replacement call: it starts when a slot frees up
+  next_launch_ = epoch_ + *offset;
+  schedule(kLaunchSlot, next_launch_);
+}
+
+void Worker::launch_due_calls(TimePoint now) {
+  while (!stopping_ && next_call_ < plan_.calls_for(id_)) {
+    int64_t index = plan_.call_index(id_, next_call_);
+    auto offset = plan_.scheduled_offset(index);
+    if (!offset || epoch_ + *offset > now + kCoalesce) break;
+    connect(next_call_++, epoch_ + *offset, now);
+  }
+  schedule_next_launch(now);
+}
+
+void Worker::connect(int64_t share_position, TimePoint scheduled, TimePoint now) {
+  uint32_t slot;
+  if (free_slots_.empty()) {
+    slot = static_cast<uint32_t>(slots_.size());
+    slots_.push_back(std::make_unique<Call>());
+  } else {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+    *slots_[slot] = Call{};
+  }
+  Call& call = *slots_[slot];
+  int64_t index = settings_.first_call_index + plan_.call_index(id_, share_position);
+  uint64_t salt = mix64(settings_.seed ^ mix64(static_cast<uint64_t>(index)));
+  call.record.index = static_cast<uint64_t>(index);
+  call.record.worker = id_;
+  call.record.burst = settings_.burst;
+  call.record.ids = SidGenerator(settings_.seed).for_call(static_cast<uint64_t>(index));
+  call.record.scheduled = scheduled;
+  call.record.connect_started = now;
+  call.first_timestamp_ms = 90 + salt % 91;
+  call.audio_offset = settings_.audio->start_offset(static_cast<uint64_t>(index), settings_.seed);
+  double draw = unit_interval(mix64(salt + 1));
+  if (draw < settings_.drop_ratio) {
+    call.ending = Call::Ending::kResetMidCall;
+  } else if (draw < settings_.drop_ratio + settings_.no_stop_ratio) {
+    call.ending = Call::Ending::kCloseWithoutStop;
+  }
+  call.outgoing.reserve(512);
+  call.state = Call::State::kConnecting;
+  call.next_service = TimePoint::max();
+  ++live_;
+
+  std::error_code ec;
+  call.connection = client_.get_connection(settings_.connect_url, ec);
+  if (ec) {
+    call.record.error = ec.message();
+    finish(slot, Outcome::kProtocolError, now);
+    return;
+  }
+  for (const auto& [name, value] : settings_.headers) call.connection->append_header(name, value);
+  call.connection->set_open_handshake_timeout(
+      std::chrono::duration_cast<std::chrono::milliseconds>(settings_.handshake_timeout).count());
+  // 20 ms frames are small writes: without TCP_NODELAY, Nagle holds them back tens of ms.
+  call.connection->set_tcp_post_init_handler([this, slot](websocketpp::connection_hdl) {
+    std::error_code ignored;
+    slots_[slot]->connection->get_raw_socket().set_option(asio::ip::tcp::no_delay(true), ignored);
+  });
+  call.connection->set_open_handler([this, slot](websocketpp::connection_hdl) { on_open(slot); });
+  call.connection->set_fail_handler([this, slot](websocketpp::connection_hdl) { on_fail(slot); });
+  call.connection->set_close_handler([this, slot](websocketpp::connection_hdl) { on_close(slot); });
+  call.connection->set_message_handler(
+      [this, slot](websocketpp::connection_hdl, WsMessage m) { on_message(slot, std::move(m)); });
+  client_.connect(call.connection);
+  publish_progress(now, false);
+}
+
+void Worker::on_open(uint32_t slot) {
+  Call& call = *slots_[slot];
+  TimePoint now = clock_.now();
+  call.record.upgraded = now;
+  stats_.handshake.record(now - call.record.connect_started);
+  call.state = Call::State::kStreaming;
+  ++admitted_live_;
+  if (stopping_) {
+    hang_up(call, now);
+    return;
+  }
+  build_connected(call.outgoing);
+  send_text(call);
+  build_start(call.outgoing, call.record.ids, call.next_sequence(), settings_.custom_parameters);
+  send_text(call);
+  call.record.start_sent = now;
+  call.pacer = FramePacer(now, call.first_timestamp_ms);
+  call.hang_up_at =
+      now + (call.ending == Call::Ending::kResetMidCall ? settings_.hold / 2 : settings_.hold);
+  service(slot, now);
+}
+
+void Worker::service(uint32_t slot, TimePoint now) {
+  Call& call = *slots_[slot];
+  if (call.state == Call::State::kClosing) {
+    // Our close never completed (a server that ignores close frames): give up on the socket.
+    if (now >= call.hang_up_at + kCloseGrace) {
+      call.record.error = "close handshake did not complete";
+      if (call.connection) call.connection->terminate(std::error_code());
+      finish(slot, call.closing_outcome, now);
+    } else {
+      schedule(slot, call.hang_up_at + kCloseGrace);
+    }
+    return;
+  }
+  if (call.state != Call::State::kStreaming) return;
+
+  // Whatever falls due within the coalescing slack is done in this wake-up.
+  TimePoint horizon = now + kCoalesce;
+  if (auto due = call.playback.next_mark_due(); due && *due <= horizon) {
+    mark_scratch_.clear();
+    call.playback.take_due_marks(horizon, mark_scratch_);
+    echo_marks(call, now, mark_scratch_);
+  }
+  if (horizon >= call.hang_up_at) {
+    // A late wake-up must not cost the frames that were due before the hang-up.
+    if (call.ending != Call::Ending::kResetMidCall) {
+      send_media(call, call.hang_up_at - Nanos(1), now);
+    }
+    hang_up(call, now);
+    schedule(slot, call.hang_up_at + kCloseGrace);
+    return;
+  }
+  send_media(call, horizon, now);
+  TimePoint next = std::min(call.pacer.next_due(), call.hang_up_at);
+  if (auto mark = call.playback.next_mark_due()) next = std::min(next, *mark);
+  schedule(slot, next);
+}
+
+void Worker::send_media(Call& call, TimePoint cutoff, TimePoint now) {
+  const media::FrameSource& audio = *settings_.audio;
+  for (uint64_t n = call.pacer.due_frames(cutoff); n > 0; --n) {
+    if (call.connection->get_buffered_amount() > kCongestedBytes) {
+      ++stats_.frames_congested;
+      call.pacer.mark_sent(now);
+      continue;
+    }
+    build_media(call.outgoing, call.record.ids.stream_sid, call.next_sequence(), ++call.chunk,
+                call.pacer.next_timestamp_ms(),
+                audio.frame_base64(call.audio_offset + call.pacer.next_frame()));
+    if (!send_text(call)) return;
+    stats_.lateness.record(call.pacer.mark_sent(now));
+    ++call.record.frames_sent;
+    ++stats_.frames_sent;
+  }
+  call.record.frames_skipped = call.pacer.skipped_frames();
+}
+
+bool Worker::send_text(Call& call) {
+  std::error_code ec = call.sender.send(call.connection, call.outgoing);
+  if (ec) return false;
+  stats_.bytes_sent += call.outgoing.size();
+  return true;
+}
+
+void Worker::echo_marks(Call& call, TimePoint, const std::vector<std::string>& names) {
+  for (const auto& name : names) {
+    build_mark(call.outgoing, call.record.ids.stream_sid, call.next_sequence(), name);
+    if (!send_text(call)) return;
+    ++call.record.marks_echoed;
+    ++stats_.marks_echoed;
+  }
+}
+
+void Worker::on_message(uint32_t slot, WsMessage message) {
+  Call& call = *slots_[slot];
+  TimePoint now = clock_.now();
+  ++call.record.messages_received;
+  ++stats_.messages_received;
+  if (call.record.first_server_message == TimePoint{}) {
+    call.record.first_server_message = now;
+    if (call.record.start_sent != TimePoint{}) {
+      stats_.first_message.record(now - call.record.start_sent);
+    }
+  }
+  auto count_invalid = [&](InvalidMessage kind) {
+    ++call.record.invalid[static_cast<size_t>(kind)];
+    ++stats_.invalid[static_cast<size_t>(kind)];
+  };
+  if (message->get_opcode() != websocketpp::frame::opcode::text) {
+    count_invalid(InvalidMessage::kBinaryFrame);
+    return;
+  }
+  if (call.state != Call::State::kStreaming) return;
+  ParseResult parsed = parse_server_message(message->get_raw_payload(), call.record.ids.stream_sid);
+  if (!parsed.ok) {
+    count_invalid(parsed.invalid);
+    return;
+  }
+  switch (parsed.message.event) {
+    case ServerEvent::kMedia: {
+      uint64_t accepted = call.playback.enqueue_audio(now, parsed.message.payload_bytes);
+      call.record.server_media_bytes += parsed.message.payload_bytes;
+      call.record.playback_dropped_bytes += parsed.message.payload_bytes - accepted;
+      break;
+    }
+    case ServerEvent::kMark: {
+      ++call.record.marks_received;
+      call.playback.enqueue_mark(now, std::move(parsed.message.mark_name));
+      mark_scratch_.clear();
+      call.playback.take_due_marks(now, mark_scratch_);
+      echo_marks(call, now, mark_scratch_);
+      if (auto due = call.playback.next_mark_due(); due && *due < call.next_service) {
+        schedule(slot, *due);
+      }
+      break;
+    }
+    case ServerEvent::kClear: {
+      ++call.record.clears_received;
+      mark_scratch_.clear();
+      call.playback.clear(now, mark_scratch_);
+      echo_marks(call, now, mark_scratch_);
+      break;
+    }
+  }
+}
+
+void Worker::hang_up(Call& call, TimePoint now) {
+  call.state = Call::State::kClosing;
+  call.hang_up_at = now;
+  std::error_code ec;
+  if (stopping_) {
+    call.closing_outcome = stop_reason_;
+  } else if (call.ending != Call::Ending::kStopThenClose) {
+    call.closing_outcome = Outcome::kDropped;
+  }
+  switch (call.ending) {
+    case Call::Ending::kResetMidCall:
+      if (!stopping_) {
+        // SO_LINGER 0 makes close() send a TCP reset: the caller vanishes, no stop, no FIN.
+        auto& socket = call.connection->get_raw_socket();
+        socket.set_option(asio::socket_base::linger(true, 0), ec);
+        socket.close(ec);
+        call.record.error = "reset mid-call by callsim (--drop-ratio)";
+        return;
+      }
+      [[fallthrough]];
+    case Call::Ending::kStopThenClose:
+      if (call.record.start_sent != TimePoint{}) {
+        build_stop(call.outgoing, call.record.ids, call.next_sequence());
+        send_text(call);
+      }
+      break;
+    case Call::Ending::kCloseWithoutStop:
+      if (!stopping_) call.record.error = "closed without stop by callsim (--no-stop-ratio)";
+      break;
+  }
+  call.connection->close(websocketpp::close::status::normal, "", ec);
+}
+
+void Worker::on_fail(uint32_t slot) {
+  Call& call = *slots_[slot];
+  TimePoint now = clock_.now();
+  WsConnection& con = call.connection;
+  if (call.state == Call::State::kClosing) {
+    finish(slot, call.closing_outcome, now);
+    return;
+  }
+  std::error_code ec = con->get_ec();
+  int status = static_cast<int>(con->get_response_code());
+  call.record.error = ec.message();
+  Outcome outcome = Outcome::kProtocolError;
+  if (status != 0 && status != 101) {
+    outcome = Outcome::kRejected;
+    call.record.reject_kind = RejectKind::kHttpStatus;
+    call.record.http_status = status;
+    call.record.error.clear();
+  } else if (ec == websocketpp::error::open_handshake_timeout ||
+             ec == websocketpp::transport::error::timeout || ec == asio::error::timed_out) {
+    outcome = Outcome::kHandshakeTimeout;
+  } else if (ec == asio::error::connection_refused) {
+    outcome = Outcome::kRefused;
+  }
+  finish(slot, outcome, now);
+}
+
+void Worker::on_close(uint32_t slot) {
+  Call& call = *slots_[slot];
+  TimePoint now = clock_.now();
+  WsConnection& con = call.connection;
+  if (call.state == Call::State::kClosing) {
+    finish(slot, call.closing_outcome, now);
+    return;
+  }
+  call.record.closed_by_server = true;
+  call.record.close_code = con->get_remote_close_code();
+  call.record.close_reason = con->get_remote_close_reason();
+  bool served = call.record.server_media_bytes > 0 || call.record.marks_received > 0;
+  Outcome outcome;
+  if (call.record.close_code == websocketpp::close::status::abnormal_close ||
+      call.record.close_code == websocketpp::close::status::no_status) {
+    outcome = Outcome::kProtocolError;
+    call.record.error = "connection dropped without a close frame";
+    if (con->get_ec()) call.record.error += " (" + con->get_ec().message() + ")";
+  } else if (!served && now - call.record.start_sent <= settings_.reject_window) {
+    outcome = Outcome::kRejected;
+    call.record.reject_kind = RejectKind::kClosedAfterStart;
+  } else {
+    outcome = Outcome::kClosedEarly;
+  }
+  finish(slot, outcome, now);
+}
+
+void Worker::finish(uint32_t slot, Outcome outcome, TimePoint now) {
+  Call& call = *slots_[slot];
+  if (call.state == Call::State::kDone) return;
+  if (call.record.upgraded != TimePoint{}) --admitted_live_;
+  --live_;
+  call.record.ended = now;
+  call.record.outcome = outcome;
+  call.record.frames_skipped = call.pacer.skipped_frames();
+  stats_.frames_skipped += call.record.frames_skipped;
+  ++stats_.outcomes[static_cast<size_t>(outcome)];
+  stats_.calls.push_back(std::move(call.record));
+  call.state = Call::State::kDone;
+  call.next_service = TimePoint::max();
+  call.connection.reset();
+  free_slots_.push_back(slot);
+
+  // Closed model: a finished call is replaced at once until this worker's share is placed.
+  // Posted, not called: the caller may still hold a reference into this slot.
+  if (!stopping_ && next_call_ < plan_.calls_for(id_) &&
+      !plan_.scheduled_offset(plan_.call_index(id_, next_call_))) {
+    int64_t position = next_call_++;
+    asio::post(io_, [this, position, now] {
+      if (!stopping_) connect(position, now, clock_.now());
+    });
+  }
+  publish_progress(now, live_ == 0);
+  // Leftover deadlines of finished calls must not keep the worker's io_context alive.
+  if (live_ == 0 && next_launch_ == TimePoint::max()) arm_timer();
+}
+
+void Worker::stop_now(Outcome why) {
+  if (stopping_) return;
+  stopping_ = true;
+  stop_reason_ = why;
+  next_launch_ = TimePoint::max();
+  TimePoint now = clock_.now();
+  for (uint32_t slot = 0; slot < slots_.size(); ++slot) {
+    Call& call = *slots_[slot];
+    if (call.state == Call::State::kStreaming) {
+      hang_up(call, now);
+      schedule(slot, now + kCloseGrace);
+    } else if (call.state == Call::State::kConnecting) {
+      call.state = Call::State::kClosing;
+      call.closing_outcome = why;
+      call.connection->terminate(std::error_code());
+    }
+  }
+}
+
+void Worker::publish_progress(TimePoint now, bool force) {
+  if (!force && now - last_publish_ < kProgressPeriod) return;
+  last_publish_ = now;
+  std::lock_guard<std::mutex> lock(progress_mutex_);
+  progress_.placed = next_call_;
+  progress_.live = live_;
+  progress_.admitted = admitted_live_;
+  progress_.ended = static_cast<int64_t>(stats_.calls.size());
+  int64_t failed = 0;
+  for (size_t i = 0; i < stats_.outcomes.size(); ++i) {
+    if (is_failure(static_cast<Outcome>(i))) failed += static_cast<int64_t>(stats_.outcomes[i]);
+  }
+  progress_.failed = failed;
+  progress_.rejected = static_cast<int64_t>(stats_.count(Outcome::kRejected));
+  progress_.frames_sent = stats_.frames_sent;
+  progress_.lateness_p99 = stats_.lateness.percentile(99);
+}
+
+}  // namespace callsim

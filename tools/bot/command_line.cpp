@@ -1,0 +1,196 @@
+#include "bot/command_line.h"
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "bot/bot.h"
+#include "core/errors.h"
+#include "core/exit_codes.h"
+
+namespace callsim::bot {
+
+namespace {
+
+// "127.0.0.1:5050", "[::1]:0".
+void parse_listen(const std::string& text, BotConfig& config) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
+    throw CLI::ValidationError("--listen", fmt::format("'{}' is not HOST:PORT", text));
+  }
+  std::string host = text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  std::string port_text = text.substr(colon + 1);
+  if (port_text.size() > 5 || port_text.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(port_text) > 65535) {
+    throw CLI::ValidationError("--listen", fmt::format("'{}' is not a port number", port_text));
+  }
+  config.listen_host = host;
+  config.listen_port = static_cast<uint16_t>(std::stoi(port_text));
+}
+
+template <typename T>
+CLI::Option* add_choice(CLI::App& app, const std::string& name, T& target,
+                        const std::map<std::string, T>& choices, const std::string& description,
+                        const std::string& default_name) {
+  return app.add_option(name, target, description)
+      ->transform(CLI::CheckedTransformer(choices).description(""))
+      ->default_str(default_name);
+}
+
+CLI::Option* add_duration(CLI::App& app, const std::string& name, Nanos& target,
+                          const std::string& description) {
+  return app
+      .add_option_function<std::string>(
+          name,
+          [name, &target](const std::string& text) {
+            try {
+              target = parse_duration(text);
+            } catch (const InputError& e) {
+              throw CLI::ValidationError(name, e.what());
+            }
+          },
+          description)
+      ->type_name("DURATION")
+      ->default_str(format_duration(target));
+}
+
+}  // namespace
+
+BotCommand parse_bot_command_line(int argc, const char* const* argv) {
+  CLI::App app{
+      "callsim-bot: a reference Twilio Media Streams server with a concurrent-call cap in "
+      "Redis, switchable admission strategies and injectable faults.\n\n"
+      "Example:\n"
+      "  callsim-bot --listen 127.0.0.1:5050 --redis redis://127.0.0.1:6379/0 --cap 50\n",
+      "callsim-bot"};
+  app.get_formatter()->column_width(36);
+
+  BotCommand command;
+  BotConfig config;
+  std::string redis_url;
+  std::string listen = "127.0.0.1:5050";
+  long long race_window_us = 0;
+  int think_ms = static_cast<int>(config.think.count());
+  std::vector<std::string> faults;
+
+  const std::string server = "Server";
+  app.add_option("--listen", listen, "Address for WebSocket and HTTP; port 0 picks a free one")
+      ->type_name("HOST:PORT")
+      ->capture_default_str()
+      ->group(server);
+  app.add_option("--port-file", command.port_file, "Write the port number here once listening")
+      ->type_name("FILE")
+      ->group(server);
+  app.add_option("--io-threads", config.io_threads, "Network threads sharing the port")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64).description(""))
+      ->group(server);
+  app.add_flag("--quiet", command.quiet, "No per-call log lines")->group(server);
+
+  const std::string admission = "Admission";
+  app.add_option("--redis", redis_url, "Redis holding the gauge: redis://[:password@]host:port/db "
+                                       "or unix:///path.sock")
+      ->type_name("URL")
+      ->required()
+      ->group(admission);
+  app.add_option("--cap", config.cap, "Concurrent-call cap")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1'000'000).description(""))
+      ->group(admission);
+  add_choice(app, "--admit-at", config.admit_at,
+             {{"webhook", AdmitAt::kWebhook}, {"upgrade", AdmitAt::kUpgrade},
+              {"start", AdmitAt::kStart}},
+             "Where the cap is enforced: webhook (TwiML rejection), upgrade (HTTP 503), "
+             "start (close 1013 after `start`)",
+             "start")
+      ->group(admission);
+  add_choice(app, "--admission", config.strategy,
+             {{"lua", Strategy::kLua},
+              {"set-lua", Strategy::kSetLua},
+              {"watch", Strategy::kWatch},
+              {"get-incr", Strategy::kGetIncr},
+              {"scard-sadd", Strategy::kScardSadd}},
+             "Admission code: lua and set-lua are correct; watch, get-incr and scard-sadd "
+             "reproduce real bugs",
+             "lua")
+      ->group(admission);
+  app.add_option("--watch-retries", config.watch_retries,
+                 "watch: attempts after the first before rejecting (no backoff)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000).description(""))
+      ->group(admission);
+  app.add_option("--admission-threads", config.admission_threads,
+                 "Threads running admissions, each with its own Redis connection")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256).description(""))
+      ->group(admission);
+  app.add_option("--race-window-us", race_window_us,
+                 "Delay between check and act in the racy strategies (and clamp-reset)")
+      ->capture_default_str()
+      ->check(CLI::Range(0LL, 10'000'000LL).description(""))
+      ->group(admission);
+  add_duration(app, "--slot-ttl", config.slot_ttl,
+               "TTL of calls:active:<CallSid> in the set strategies")
+      ->group(admission);
+  add_choice(app, "--reject-twiml", config.reject_twiml,
+             {{"say", RejectTwiml::kSay}, {"reject", RejectTwiml::kReject}},
+             "TwiML of a webhook rejection: <Say>…</Say><Hangup/> or <Reject/>", "say")
+      ->group(admission);
+  app.add_option("--fault", faults,
+                 "Misbehave (repeatable): leak-on-abrupt-close, double-release, clamp-reset, "
+                 "release-delay=DURATION, idle-release=DURATION, no-start-timeout=DURATION "
+                 "(default 3s)")
+      ->type_name("FAULT")
+      ->allow_extra_args(false)
+      ->group(admission);
+
+  const std::string speech = "Speech";
+  app.add_flag("--silent", config.silent, "Never send audio, marks or clear (a pure sink)")
+      ->group(speech);
+  app.add_option("--greeting", config.greeting_path, "Audio spoken after `start`")
+      ->type_name("FILE")
+      ->default_str("fixtures/audio/bot-greeting.opus")
+      ->group(speech);
+  app.add_option("--answer", config.answer_path, "Audio spoken after each caller utterance")
+      ->type_name("FILE")
+      ->default_str("fixtures/audio/bot-answer.opus")
+      ->group(speech);
+  app.add_option("--think-ms", think_ms, "Pause between the caller's last word and the answer")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 600'000).description(""))
+      ->group(speech);
+  add_duration(app, "--heartbeat", config.heartbeat_interval,
+               "Interval of heartbeat_<n> marks")
+      ->group(speech);
+
+  try {
+    app.parse(argc, argv);
+    parse_listen(listen, config);
+    try {
+      config.redis = parse_redis_url(redis_url);
+      for (const auto& fault : faults) apply_fault(config, fault);
+      config.race_window = std::chrono::microseconds(race_window_us);
+      config.think = std::chrono::milliseconds(think_ms);
+      validate(config);
+    } catch (const InputError& e) {
+      throw CLI::ValidationError(e.what());
+    }
+  } catch (const CLI::CallForHelp&) {
+    std::fputs(app.help().c_str(), stdout);
+    command.exit_code = kExitPass;
+    return command;
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "callsim-bot: %s\n", e.what());
+    command.exit_code = kExitUsage;
+    return command;
+  }
+  command.config = std::move(config);
+  return command;
+}
+
+}  // namespace callsim::bot

@@ -1,0 +1,220 @@
+#include "bot/http_api.h"
+
+#include <asio/post.hpp>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <fmt/format.h>
+
+#include "bot/form.h"
+#include "bot/twiml.h"
+
+namespace callsim::bot {
+
+namespace {
+
+using websocketpp::http::status_code::value;
+namespace status = websocketpp::http::status_code;
+
+constexpr std::string_view kStreamPath = "/ws/twilio-media";
+
+void respond(const ServerConnection& con, value code, std::string_view content_type,
+             std::string body) {
+  con->set_status(code);
+  if (!content_type.empty()) con->replace_header("Content-Type", std::string(content_type));
+  con->set_body(std::move(body));
+}
+
+void respond_xml(const ServerConnection& con, std::string body) {
+  respond(con, status::ok, "text/xml", std::move(body));
+}
+
+bool is_terminal_status(std::string_view s) {
+  return s == "completed" || s == "busy" || s == "failed" || s == "no-answer" || s == "canceled";
+}
+
+// A Host header is only echoed into TwiML when it is a plain host[:port].
+bool is_plain_host(std::string_view host) {
+  if (host.empty() || host.size() > 255) return false;
+  for (char c : host) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string_view request_path(std::string_view resource) {
+  return resource.substr(0, resource.find('?'));
+}
+
+void HttpApi::handle(const ServerConnection& con) {
+  Counters& counters = context_.counters;
+  counters.http_requests++;
+  std::string resource = con->get_resource();
+  std::string_view path = request_path(resource);
+  const std::string& method = con->get_request().get_method();
+  auto only = [&](std::string_view allowed) {
+    if (method == allowed) return true;
+    counters.method_not_allowed++;
+    respond(con, status::method_not_allowed, "text/plain", "method not allowed\n");
+    con->replace_header("Allow", std::string(allowed));
+    return false;
+  };
+
+  if (path == "/health") {
+    if (only("GET")) respond(con, status::ok, "text/plain", "ok");
+  } else if (path == "/health/details") {
+    if (only("GET")) respond(con, status::ok, "application/json", health_details_json(context_));
+  } else if (path == "/webhook/incoming_call") {
+    if (only("POST")) incoming_call(con);
+  } else if (path == "/webhook/call_status") {
+    if (only("POST")) call_status(con, false);
+  } else if (path == "/webhook/stream_ended") {
+    // The <Connect action> URL: Twilio asks it what to do once the stream has ended.
+    if (only("POST")) call_status(con, true);
+  } else {
+    counters.not_found++;
+    respond(con, status::not_found, "text/plain", "not found\n");
+  }
+}
+
+std::string HttpApi::base_url(const ServerConnection& con, std::string_view scheme) const {
+  std::string host = con->get_request_header("Host");
+  if (!is_plain_host(host)) {
+    asio::error_code ec;
+    auto local = con->get_raw_socket().local_endpoint(ec);
+    host = ec ? "127.0.0.1" : fmt::format("{}:{}", local.address().to_string(), local.port());
+  }
+  return fmt::format("{}://{}", scheme, host);
+}
+
+void HttpApi::incoming_call(const ServerConnection& con) {
+  Counters& counters = context_.counters;
+  counters.webhooks++;
+  auto form = FormData::parse(con->get_request_body());
+  auto call_sid = form ? form->get("CallSid") : std::nullopt;
+  if (!call_sid || call_sid->empty()) {
+    counters.bad_form++;
+    respond(con, status::bad_request, "text/plain",
+            form ? "missing CallSid\n" : "body is not application/x-www-form-urlencoded\n");
+    return;
+  }
+  std::vector<std::pair<std::string, std::string>> parameters = {{"CallSid", std::string(*call_sid)}};
+  for (const char* name : {"From", "To"}) {
+    if (auto v = form->get(name)) parameters.emplace_back(name, std::string(*v));
+  }
+  std::string admitted_twiml =
+      connect_twiml(base_url(con, "ws") + std::string(kStreamPath),
+                    base_url(con, "http") + "/webhook/stream_ended", parameters);
+
+  if (context_.config.admit_at != AdmitAt::kWebhook) {
+    respond_xml(con, std::move(admitted_twiml));
+    return;
+  }
+  std::string sid(*call_sid);
+  if (!context_.ledger.reserve(sid)) {
+    // Twilio retried a webhook it already got an answer for: same answer, no second slot.
+    counters.duplicate_webhooks++;
+    respond_xml(con, std::move(admitted_twiml));
+    return;
+  }
+  con->defer_http_response();
+  pending_++;
+  context_.pool.admit(sid, [this, con, sid, twiml = std::move(admitted_twiml)](Verdict v) mutable {
+    bool admitted = v == Verdict::kAdmitted;
+    if (admitted) {
+      context_.ledger.admitted(sid, sid);
+    } else {
+      context_.ledger.unreserve(sid);
+      context_.log(fmt::format("call {} outcome=rejected-at-webhook", sid.substr(0, 64)));
+    }
+    std::string body = admitted ? std::move(twiml) : rejection_twiml(context_.config.reject_twiml);
+    asio::post(io_, [this, con, body = std::move(body)]() mutable {
+      respond_xml(con, std::move(body));
+      websocketpp::lib::error_code ec;
+      con->send_http_response(ec);  // fails harmlessly when the caller gave up
+      pending_--;
+    });
+  });
+}
+
+void HttpApi::call_status(const ServerConnection& con, bool answer_twiml) {
+  Counters& counters = context_.counters;
+  counters.status_callbacks++;
+  auto form = FormData::parse(con->get_request_body());
+  auto call_sid = form ? form->get("CallSid") : std::nullopt;
+  if (!call_sid || call_sid->empty()) {
+    counters.bad_form++;
+    respond(con, status::bad_request, "text/plain",
+            form ? "missing CallSid\n" : "body is not application/x-www-form-urlencoded\n");
+    return;
+  }
+  auto call_status = form->get("CallStatus");
+  // The <Connect action> request has no CallStatus when the call goes on; it is the end of the
+  // stream, and the call ends with the Hangup answered below.
+  bool ends_call = call_status ? is_terminal_status(*call_status) : answer_twiml;
+  if (ends_call) {
+    auto slot = context_.ledger.find(std::string(*call_sid));
+    if (!slot || !context_.ledger.end(slot, EndEvent::kStatusCallback)) {
+      counters.status_without_slot++;
+    }
+  }
+  if (answer_twiml) {
+    respond_xml(con, hangup_twiml());
+  } else {
+    respond(con, status::no_content, "", "");
+  }
+}
+
+std::string health_details_json(const BotContext& context) {
+  const BotConfig& config = context.config;
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("status");
+  w.String(context.shutting_down ? "stopping" : "ok");
+  w.Key("active_calls");
+  w.Int64(context.ledger.active());
+  w.Key("max_calls");
+  w.Int(config.cap);
+  w.Key("open_streams");
+  w.Int64(context.open_streams.load());
+  w.Key("admission");
+  w.String(to_string(config.strategy));
+  w.Key("admit_at");
+  w.String(to_string(config.admit_at));
+  w.Key("faults");
+  w.StartArray();
+  if (config.faults.leak_on_abrupt_close) w.String("leak-on-abrupt-close");
+  if (config.faults.double_release) w.String("double-release");
+  if (config.faults.clamp_reset) w.String("clamp-reset");
+  if (config.faults.release_delay.count() > 0) {
+    w.String(("release-delay=" + format_duration(config.faults.release_delay)).c_str());
+  }
+  if (config.faults.idle_release.count() > 0) {
+    w.String(("idle-release=" + format_duration(config.faults.idle_release)).c_str());
+  }
+  w.EndArray();
+  w.Key("counters");
+  w.StartObject();
+  context.counters.visit([&](const char* name, uint64_t value) {
+    w.Key(name);
+    w.Uint64(value);
+  });
+  w.EndObject();
+  w.Key("conformance");
+  w.StartObject();
+  for (size_t i = 0; i < kDeviationKinds; ++i) {
+    auto kind = static_cast<Deviation>(i);
+    w.Key(to_string(kind));
+    w.Uint64(context.counters.deviation(kind));
+  }
+  w.EndObject();
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+}  // namespace callsim::bot

@@ -1,0 +1,51 @@
+#pragma once
+
+// The websocketpp server configuration of one network thread: each thread owns its endpoint and
+// io_context, so no locks (concurrency::none); limits sized for Twilio's traffic, so a hostile
+// client is refused early instead of buffered.
+
+#include <websocketpp/concurrency/none.hpp>
+#include <websocketpp/config/asio_no_tls.hpp>
+#include <websocketpp/server.hpp>
+
+namespace callsim::bot {
+
+struct BotServerConfig : public websocketpp::config::asio {
+  typedef BotServerConfig type;
+  typedef websocketpp::config::asio base;
+
+  typedef websocketpp::concurrency::none concurrency_type;
+  typedef base::request_type request_type;
+  typedef base::response_type response_type;
+  typedef base::message_type message_type;
+  typedef base::con_msg_manager_type con_msg_manager_type;
+  typedef base::endpoint_msg_manager_type endpoint_msg_manager_type;
+  typedef websocketpp::log::basic<concurrency_type, websocketpp::log::elevel> elog_type;
+  typedef websocketpp::log::basic<concurrency_type, websocketpp::log::alevel> alog_type;
+  typedef base::rng_type rng_type;
+
+  static const bool enable_multithreading = false;
+  // Twilio's largest message is `start` (custom parameters under 500 characters each); a
+  // caller message beyond this closes the stream with 1009.
+  static const size_t max_message_size = 64 * 1024;
+  // Webhook bodies are a few hundred bytes of form fields.
+  static const size_t max_http_body_size = 64 * 1024;
+  static const long timeout_open_handshake = 5000;
+  static const long timeout_close_handshake = 1000;
+
+  struct transport_config : public base::transport_config {
+    typedef type::concurrency_type concurrency_type;
+    typedef type::alog_type alog_type;
+    typedef type::elog_type elog_type;
+    typedef type::request_type request_type;
+    typedef type::response_type response_type;
+    typedef websocketpp::transport::asio::basic_socket::endpoint socket_type;
+    static const bool enable_multithreading = false;
+  };
+  typedef websocketpp::transport::asio::endpoint<transport_config> transport_type;
+};
+
+using Server = websocketpp::server<BotServerConfig>;
+using ServerConnection = Server::connection_ptr;
+
+}  // namespace callsim::bot

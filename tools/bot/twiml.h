@@ -1,0 +1,21 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "bot/bot_config.h"
+
+namespace callsim::bot {
+
+// The TwiML documents the voice webhook answers with (real-servers.md, "Where the cap is
+// enforced"). Values are XML-escaped: CallSid, From and To come from the caller.
+std::string connect_twiml(std::string_view stream_url, std::string_view action_url,
+                          const std::vector<std::pair<std::string, std::string>>& parameters);
+std::string rejection_twiml(RejectTwiml style);
+std::string hangup_twiml();
+
+std::string xml_escape(std::string_view text);
+
+}  // namespace callsim::bot
