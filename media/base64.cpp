@@ -6,8 +6,8 @@ namespace callsim::media {
 
 std::string base64_encode(const uint8_t* data, size_t size) {
   std::string out(4 * ((size + 2) / 3), '\0');
-  int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data,
-                                static_cast<int>(size));
+  int written =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
   out.resize(static_cast<size_t>(written));
   return out;
 }

@@ -8,7 +8,8 @@
 
 namespace callsim::media {
 
-// Standard base64 (RFC 4648, with padding), as Twilio uses for media payloads; OpenSSL does the work.
+// Standard base64 (RFC 4648, with padding), as Twilio uses for media payloads; OpenSSL does the
+// work.
 std::string base64_encode(const uint8_t* data, size_t size);
 inline std::string base64_encode(std::string_view bytes) {
   return base64_encode(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());

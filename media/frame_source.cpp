@@ -1,6 +1,5 @@
 #include "media/frame_source.h"
 
-
 #include <fmt/format.h>
 
 #include "media/audio_file.h"

@@ -28,9 +28,7 @@ class FrameSource {
                                                      std::string name);
 
   size_t frame_count() const { return frame_count_; }
-  const uint8_t* frame(size_t index) const {
-    return &ulaw_[(index % frame_count_) * kFrameBytes];
-  }
+  const uint8_t* frame(size_t index) const { return &ulaw_[(index % frame_count_) * kFrameBytes]; }
   std::string_view frame_base64(size_t index) const {
     return std::string_view(base64_).substr((index % frame_count_) * kFrameBase64Chars,
                                             kFrameBase64Chars);

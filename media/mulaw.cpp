@@ -43,6 +43,8 @@ uint8_t linear_to_ulaw(int16_t sample) {
   return static_cast<uint8_t>(code);
 }
 
-int16_t ulaw_to_linear(uint8_t code) { return kDecodeTable[code]; }
+int16_t ulaw_to_linear(uint8_t code) {
+  return kDecodeTable[code];
+}
 
 }  // namespace callsim::media

@@ -63,10 +63,14 @@ struct OpusHead {
 
 std::string describe_foreign_stream(const ogg_packet& packet) {
   auto starts_with = [&packet](const char* magic, size_t length) {
-    return packet.bytes >= static_cast<long>(length) && std::memcmp(packet.packet, magic, length) == 0;
+    return packet.bytes >= static_cast<long>(length) &&
+           std::memcmp(packet.packet, magic, length) == 0;
   };
   if (starts_with("\x01vorbis", 7)) return "Ogg Vorbis is not supported; use Ogg Opus or WAV";
-  if (starts_with("\x7f" "FLAC", 5)) return "Ogg FLAC is not supported; use Ogg Opus or WAV";
+  if (starts_with("\x7f"
+                  "FLAC",
+                  5))
+    return "Ogg FLAC is not supported; use Ogg Opus or WAV";
   if (starts_with("Speex   ", 8)) return "Ogg Speex is not supported; use Ogg Opus or WAV";
   return "Ogg stream is not Opus (no OpusHead packet)";
 }
@@ -121,11 +125,11 @@ class OpusDecoder {
   // Appends the packet's samples, downmixed, to `out`.
   void decode(const ogg_packet& packet, int64_t index, std::vector<float>& out,
               const std::string& name) {
-    int samples = packet.bytes > 0 ? opus_multistream_decode_float(
-                                         decoder_.get(), packet.packet,
-                                         static_cast<opus_int32>(packet.bytes), buffer_.data(),
-                                         kMaxPacketSamples, 0)
-                                   : OPUS_INVALID_PACKET;
+    int samples = packet.bytes > 0
+                      ? opus_multistream_decode_float(decoder_.get(), packet.packet,
+                                                      static_cast<opus_int32>(packet.bytes),
+                                                      buffer_.data(), kMaxPacketSamples, 0)
+                      : OPUS_INVALID_PACKET;
     if (samples < 0) {
       fail(name, fmt::format("corrupt Opus packet {}: {}", index, opus_strerror(samples)));
     }
@@ -194,8 +198,8 @@ MonoAudio decode_ogg_opus(const uint8_t* data, size_t size, const std::string& n
         // Set on the last packet completed on each page (header pages carry 0, not audio).
         if (packet.granulepos >= 0) end_granule = packet.granulepos;
         if (samples.size() > max_samples) {
-          fail(name, fmt::format("audio is longer than {} s; fixtures are short clips",
-                                 kMaxClipSeconds));
+          fail(name,
+               fmt::format("audio is longer than {} s; fixtures are short clips", kMaxClipSeconds));
         }
       }
       ++packets;
@@ -212,7 +216,8 @@ MonoAudio decode_ogg_opus(const uint8_t* data, size_t size, const std::string& n
   if (end_granule >= 0) {
     int64_t granule_samples = end_granule - head.pre_skip;
     if (granule_samples < 0) fail(name, "Ogg Opus end granule position lies before the pre-skip");
-    size_t trimmed = static_cast<size_t>((granule_samples + kGranulesPerSample / 2) / kGranulesPerSample);
+    size_t trimmed =
+        static_cast<size_t>((granule_samples + kGranulesPerSample / 2) / kGranulesPerSample);
     if (trimmed < length) length = trimmed;
   }
   if (length == 0) fail(name, "no audio samples in the Ogg Opus stream");

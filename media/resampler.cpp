@@ -55,20 +55,24 @@ class Kernel {
       for (int k = 0; k < taps_; ++k) {
         double t = (k - half_ + 1) - fraction;  // input sample position relative to the output
         double x = t / half_;
-        double window = std::abs(x) >= 1.0 ? 0.0 : bessel_i0(beta * std::sqrt(1.0 - x * x)) / window_norm;
+        double window =
+            std::abs(x) >= 1.0 ? 0.0 : bessel_i0(beta * std::sqrt(1.0 - x * x)) / window_norm;
         double arg = 2.0 * cutoff * t;
         double sinc = arg == 0.0 ? 1.0 : std::sin(kPi * arg) / (kPi * arg);
         values[static_cast<size_t>(k)] = 2.0 * cutoff * sinc * window;
         sum += values[static_cast<size_t>(k)];
       }
       // Unit gain at DC for every phase, so a constant signal stays exactly constant.
-      for (int k = 0; k < taps_; ++k) row[k] = static_cast<float>(values[static_cast<size_t>(k)] / sum);
+      for (int k = 0; k < taps_; ++k)
+        row[k] = static_cast<float>(values[static_cast<size_t>(k)] / sum);
     }
   }
 
   int half() const { return half_; }
   int taps() const { return taps_; }
-  const float* row(int64_t phase) const { return &coefficients_[static_cast<size_t>(phase * taps_)]; }
+  const float* row(int64_t phase) const {
+    return &coefficients_[static_cast<size_t>(phase * taps_)];
+  }
 
  private:
   int64_t phases_;
@@ -86,12 +90,13 @@ float dot(const float* x, const float* h, int n) {
 }  // namespace
 
 std::vector<float> resample(const std::vector<float>& in, int in_rate, int out_rate) {
-  if (in_rate <= 0 || out_rate <= 0) throw std::invalid_argument("resample: rates must be positive");
+  if (in_rate <= 0 || out_rate <= 0)
+    throw std::invalid_argument("resample: rates must be positive");
   if (in_rate == out_rate || in.empty()) return in;
 
   int64_t divisor = std::gcd(in_rate, out_rate);
-  int64_t up = out_rate / divisor;    // L
-  int64_t down = in_rate / divisor;   // M
+  int64_t up = out_rate / divisor;   // L
+  int64_t down = in_rate / divisor;  // M
   int64_t phases = std::min(up, kMaxPhases);
   Kernel kernel(in_rate, out_rate, phases);
 

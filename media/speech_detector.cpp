@@ -33,7 +33,9 @@ bool SpeechDetector::push_frame(const uint8_t* ulaw, size_t bytes) {
   return speaking_;
 }
 
-double SpeechDetector::last_level_dbfs() const { return to_dbfs(std::sqrt(last_mean_square_)); }
+double SpeechDetector::last_level_dbfs() const {
+  return to_dbfs(std::sqrt(last_mean_square_));
+}
 
 void SpeechDetector::reset() {
   speaking_ = false;

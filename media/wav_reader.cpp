@@ -49,13 +49,20 @@ std::string printable_tag(const uint8_t* p) {
 
 std::string codec_name(uint16_t tag) {
   switch (tag) {
-    case 0x0002: return "Microsoft ADPCM";
-    case 0x0011: return "IMA ADPCM";
-    case 0x0031: return "GSM 6.10";
-    case 0x0050: return "MPEG audio";
-    case 0x0055: return "MP3";
-    case 0x0064: return "G.721 ADPCM";
-    default: return "codec";
+    case 0x0002:
+      return "Microsoft ADPCM";
+    case 0x0011:
+      return "IMA ADPCM";
+    case 0x0031:
+      return "GSM 6.10";
+    case 0x0050:
+      return "MPEG audio";
+    case 0x0055:
+      return "MP3";
+    case 0x0064:
+      return "G.721 ADPCM";
+    default:
+      return "codec";
   }
 }
 
@@ -89,9 +96,13 @@ WavFormat parse_fmt(const uint8_t* p, uint32_t size, const std::string& name) {
     case kFormatPcm:
       supported = format.bits == 8 || format.bits == 16 || format.bits == 24 || format.bits == 32;
       break;
-    case kFormatFloat: supported = format.bits == 32 || format.bits == 64; break;
+    case kFormatFloat:
+      supported = format.bits == 32 || format.bits == 64;
+      break;
     case kFormatAlaw:
-    case kFormatMulaw: supported = format.bits == 8; break;
+    case kFormatMulaw:
+      supported = format.bits == 8;
+      break;
     default:
       fail(name, fmt::format("unsupported WAV {} (format tag 0x{:04x}); use PCM, mu-law or A-law, "
                              "e.g. sox IN -e mu-law -r 8000 OUT.wav",
@@ -111,8 +122,10 @@ WavFormat parse_fmt(const uint8_t* p, uint32_t size, const std::string& name) {
 // One sample, full scale = +-1.0.
 float sample_at(const uint8_t* p, const WavFormat& format) {
   switch (format.tag) {
-    case kFormatMulaw: return ulaw_to_linear(*p) / 32768.0f;
-    case kFormatAlaw: return alaw_to_linear(*p) / 32768.0f;
+    case kFormatMulaw:
+      return ulaw_to_linear(*p) / 32768.0f;
+    case kFormatAlaw:
+      return alaw_to_linear(*p) / 32768.0f;
     case kFormatFloat: {
       if (format.bits == 32) {
         float value;
@@ -125,16 +138,21 @@ float sample_at(const uint8_t* p, const WavFormat& format) {
       std::memcpy(&value, &raw, sizeof value);
       return std::isfinite(value) ? static_cast<float>(value) : 0.0f;
     }
-    default: break;
+    default:
+      break;
   }
   switch (format.bits) {
-    case 8: return (static_cast<int>(*p) - 128) / 128.0f;  // 8-bit PCM is unsigned
-    case 16: return static_cast<int16_t>(read_le16(p)) / 32768.0f;
+    case 8:
+      return (static_cast<int>(*p) - 128) / 128.0f;  // 8-bit PCM is unsigned
+    case 16:
+      return static_cast<int16_t>(read_le16(p)) / 32768.0f;
     case 24: {
-      int32_t value = static_cast<int32_t>((p[0] << 8) | (p[1] << 16) | (static_cast<uint32_t>(p[2]) << 24));
+      int32_t value =
+          static_cast<int32_t>((p[0] << 8) | (p[1] << 16) | (static_cast<uint32_t>(p[2]) << 24));
       return static_cast<float>(value / 2147483648.0);
     }
-    default: return static_cast<float>(static_cast<int32_t>(read_le32(p)) / 2147483648.0);
+    default:
+      return static_cast<float>(static_cast<int32_t>(read_le32(p)) / 2147483648.0);
   }
 }
 

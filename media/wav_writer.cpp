@@ -28,7 +28,9 @@ void put_le32(std::vector<uint8_t>& out, uint32_t value) {
   put_le16(out, value & 0xFFFF);
   put_le16(out, value >> 16);
 }
-void put_tag(std::vector<uint8_t>& out, const char* tag) { out.insert(out.end(), tag, tag + 4); }
+void put_tag(std::vector<uint8_t>& out, const char* tag) {
+  out.insert(out.end(), tag, tag + 4);
+}
 
 }  // namespace
 
@@ -65,8 +67,8 @@ void WavWriter::write_header() {
   const uint32_t fmt_size = mulaw ? 18 : 16;  // non-PCM formats carry cbSize
   const uint32_t fact_size = mulaw ? 12 : 0;  // and a fact chunk with the sample count
   put_tag(header, "RIFF");
-  put_le32(header, static_cast<uint32_t>(4 + 8 + fmt_size + fact_size + 8 + data_bytes +
-                                         (data_bytes & 1)));
+  put_le32(header,
+           static_cast<uint32_t>(4 + 8 + fmt_size + fact_size + 8 + data_bytes + (data_bytes & 1)));
   put_tag(header, "WAVE");
   put_tag(header, "fmt ");
   put_le32(header, fmt_size);
@@ -95,7 +97,8 @@ void WavWriter::write_bytes(const void* data, size_t size) {
 }
 
 void WavWriter::add_frames(size_t sample_frames) {
-  const uint64_t block_align = (encoding_ == Encoding::kMulaw ? 1 : 2) * static_cast<uint64_t>(channels_);
+  const uint64_t block_align =
+      (encoding_ == Encoding::kMulaw ? 1 : 2) * static_cast<uint64_t>(channels_);
   // RIFF sizes are 32-bit; leave room for the header.
   const uint64_t max_frames = (std::numeric_limits<uint32_t>::max() - 64) / block_align;
   if (frames_written_ + sample_frames > max_frames) {
@@ -164,8 +167,8 @@ void WavWriter::finish() {
                           static_cast<uint64_t>(channels_);
     if (data_bytes & 1) write_bytes("", 1);  // RIFF chunks are padded to even sizes
     if (std::fseek(file_, 0, SEEK_SET) != 0) {
-      throw MediaError(fmt::format("{}: cannot seek to patch the WAV header: {}", path_,
-                                   std::strerror(errno)));
+      throw MediaError(
+          fmt::format("{}: cannot seek to patch the WAV header: {}", path_, std::strerror(errno)));
     }
     write_header();
   } catch (...) {

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cerrno>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <unordered_set>
 
@@ -61,31 +64,71 @@ std::optional<int64_t> expiry_ms(const std::string& arg, int64_t scale, bool rel
   return when;
 }
 
-// The expiry options shared by SET and GETEX: EX, PX, EXAT, PXAT, plus KEEPTTL (SET) or
-// PERSIST (GETEX).
-struct ExpiryOption {
-  bool given = false;
-  bool keep_ttl = false;
-  bool persist = false;
-  int64_t when_ms = -1;
+// SET's and GETEX's options, parsed as Redis's parseExtendedStringArgumentsOrReply does: an
+// option may repeat (the last value wins) but not combine with a conflicting one, and only the
+// final expiry value is checked, after the loop.
+struct ExtendedArgs {
+  bool nx = false, xx = false, get = false, keep_ttl = false, persist = false;
+  std::string unit;        // "EX", "PX", "EXAT", "PXAT" or empty
+  std::string expiry_arg;  // the value after the last expiry option
 };
 
-// Parses args[i] (and its value) into `out`; false on a syntax error.
-bool parse_expiry_option(const std::string& opt, const std::vector<std::string>& args, size_t& i,
-                         int64_t now_ms, ExpiryOption& out) {
-  int64_t scale = 0;
-  bool relative = false;
-  if (opt == "EX") scale = 1000, relative = true;
-  else if (opt == "PX") scale = 1, relative = true;
-  else if (opt == "EXAT") scale = 1000;
-  else if (opt == "PXAT") scale = 1;
-  else return false;
-  if (out.given || out.keep_ttl || out.persist || i + 1 >= args.size()) return false;
-  auto when = expiry_ms(args[++i], scale, relative, now_ms, true);
-  if (!when) return false;
-  out.given = true;
-  out.when_ms = *when;
+bool parse_extended(const std::vector<std::string>& args, size_t first, bool is_set,
+                    ExtendedArgs& out) {
+  for (size_t i = first; i < args.size(); ++i) {
+    std::string opt = upper_command(args[i]);
+    const bool has_next = i + 1 < args.size();
+    auto unit_ok = [&](const std::string& self) {
+      return !out.keep_ttl && !out.persist && (out.unit.empty() || out.unit == self) && has_next;
+    };
+    if (is_set && opt == "NX" && !out.xx) out.nx = true;
+    else if (is_set && opt == "XX" && !out.nx) out.xx = true;
+    else if (is_set && opt == "GET") out.get = true;
+    else if (is_set && opt == "KEEPTTL" && out.unit.empty()) out.keep_ttl = true;
+    else if (!is_set && opt == "PERSIST" && out.unit.empty()) out.persist = true;
+    else if ((opt == "EX" || opt == "PX" || opt == "EXAT" || opt == "PXAT") && unit_ok(opt)) {
+      out.unit = opt;
+      out.expiry_arg = args[++i];
+    } else {
+      return false;
+    }
+  }
   return true;
+}
+
+// The absolute expiry (ms) the options ask for, or nullopt when Redis would refuse the value.
+std::optional<int64_t> resolve_expiry(const ExtendedArgs& a, int64_t now_ms) {
+  const bool seconds = a.unit == "EX" || a.unit == "EXAT";
+  const bool relative = a.unit == "EX" || a.unit == "PX";
+  return expiry_ms(a.expiry_arg, seconds ? 1000 : 1, relative, now_ms, true);
+}
+
+// INCRBYFLOAT's arithmetic: long double, printed as Redis's ld2string(LD_STR_HUMAN) does.
+std::optional<long double> parse_long_double(const std::string& text) {
+  if (text.empty() || text.size() >= 5 * 1024 || std::isspace(static_cast<unsigned char>(text[0]))) {
+    return std::nullopt;
+  }
+  errno = 0;
+  char* end = nullptr;
+  long double v = std::strtold(text.c_str(), &end);
+  if (end != text.c_str() + text.size() || std::isnan(v) ||
+      (errno == ERANGE && (std::isinf(v) || v == 0))) {
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::string format_long_double(long double v) {
+  char buf[5 * 1024];
+  int n = std::snprintf(buf, sizeof(buf), "%.17Lf", v);
+  if (n <= 0 || static_cast<size_t>(n) >= sizeof(buf)) return "0";
+  std::string out(buf, static_cast<size_t>(n));
+  if (out.find('.') != std::string::npos) {
+    while (out.back() == '0') out.pop_back();
+    if (out.back() == '.') out.pop_back();
+  }
+  if (out == "-0") out = "0";
+  return out;
 }
 
 }  // namespace
@@ -266,19 +309,13 @@ bool KeyReplay::apply_keyspace(const std::string& command, const Args& args, int
   if (command == "GETEX") {
     if (!names_key) return true;
     e.touched = true;
-    ExpiryOption expiry;
-    for (size_t i = 2; i < args.size(); ++i) {
-      std::string opt = upper_command(args[i]);
-      if (opt == "PERSIST") {
-        if (expiry.given || expiry.persist) return true;
-        expiry.persist = true;
-      } else if (!parse_expiry_option(opt, args, i, now_ms, expiry)) {
-        return true;
-      }
-    }
+    ExtendedArgs opts;
+    if (!parse_extended(args, 2, false, opts)) return true;
+    std::optional<int64_t> when;
+    if (!opts.unit.empty() && !(when = resolve_expiry(opts, now_ms))) return true;
     if (state_.type != KeyState::Type::kString) return true;
-    if (expiry.persist) state_.expire_at_ms = -1;
-    if (expiry.given) set_expiry(expiry.when_ms, now_ms);
+    if (opts.persist) state_.expire_at_ms = -1;
+    if (when) set_expiry(*when, now_ms);
     return true;
   }
   return false;
@@ -295,23 +332,17 @@ bool KeyReplay::apply_string(const std::string& command, const Args& args, int64
   if (command == "SET") {
     if (!names_key || args.size() < 3) return true;
     e.touched = true;
-    bool nx = false, xx = false, get = false;
-    ExpiryOption expiry;
-    for (size_t i = 3; i < args.size(); ++i) {
-      std::string opt = upper_command(args[i]);
-      if (opt == "NX" && !xx) nx = true;
-      else if (opt == "XX" && !nx) xx = true;
-      else if (opt == "GET") get = true;
-      else if (opt == "KEEPTTL" && !expiry.given) expiry.keep_ttl = true;
-      else if (!parse_expiry_option(opt, args, i, now_ms, expiry)) return true;
-    }
-    if (get && !is_string_or_none()) return true;  // GET on a non-string fails the whole SET
-    if ((nx && state_.exists()) || (xx && !state_.exists())) return true;
+    ExtendedArgs opts;
+    if (!parse_extended(args, 3, true, opts)) return true;
+    std::optional<int64_t> when;
+    if (!opts.unit.empty() && !(when = resolve_expiry(opts, now_ms))) return true;
+    if (opts.get && !is_string_or_none()) return true;  // GET on a non-string fails the SET
+    if ((opts.nx && state_.exists()) || (opts.xx && !state_.exists())) return true;
     const int64_t kept = state_.expire_at_ms;
     state_.clear();
     set_text(args[2]);
-    if (expiry.keep_ttl) state_.expire_at_ms = kept;
-    if (expiry.given) set_expiry(expiry.when_ms, now_ms);
+    if (opts.keep_ttl) state_.expire_at_ms = kept;
+    if (when) set_expiry(*when, now_ms);
     return true;
   }
   if (command == "SETNX" || command == "GETSET") {
@@ -367,17 +398,12 @@ bool KeyReplay::apply_string(const std::string& command, const Args& args, int64
     if (!names_key || args.size() != 3) return true;
     e.touched = true;
     if (!is_string_or_none()) return true;
-    auto delta = parse_redis_double(args[2]);
-    auto old = state_.exists() ? parse_redis_double(state_.text) : std::optional<double>(0.0);
-    if (!delta || !old) return true;
-    long double sum = static_cast<long double>(*old) + *delta;
+    auto old = state_.exists() ? parse_long_double(state_.text) : std::optional<long double>(0.0L);
+    auto delta = parse_long_double(args[2]);
+    if (!old || !delta) return true;
+    long double sum = *old + *delta;
     if (std::isnan(sum) || std::isinf(sum)) return true;
-    // Redis prints integral results without a fraction ("3"), the rest as a decimal.
-    if (sum == std::floor(sum) && std::fabs(sum) < 9.2e18L) {
-      set_text(std::to_string(static_cast<int64_t>(sum)));
-    } else {
-      set_text(fmt::format("{}", static_cast<double>(sum)));
-    }
+    set_text(format_long_double(sum));
     return true;
   }
   if (command == "APPEND") {

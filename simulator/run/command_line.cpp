@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/exit_codes.h"
+#include "run/audio_command.h"
 #include "run/run_command.h"
 
 namespace callsim {
@@ -206,6 +207,8 @@ ParsedCommand parse_command_line(int argc, char** argv) {
   add_run_options(app, *options);
   // `callsim run ...` is the explicit spelling of the default action; its flags are the top's.
   app.add_subcommand("run", "Place calls and judge the server (the default)")->fallthrough();
+  auto audio_args = std::make_shared<AudioCommandArgs>();
+  CLI::App* audio = add_audio_subcommand(app, *audio_args);
 
   ParsedCommand parsed;
   try {
@@ -228,7 +231,11 @@ ParsedCommand parse_command_line(int argc, char** argv) {
     return parsed;
   }
 
-  parsed.action = [options] { return run_command(*options); };
+  if (audio->parsed()) {
+    parsed.action = [audio_args] { return audio_command(*audio_args); };
+  } else {
+    parsed.action = [options] { return run_command(*options); };
+  }
   return parsed;
 }
 

@@ -11,8 +11,8 @@ TEST(Alaw, DecodesG711ReferencePoints) {
   EXPECT_EQ(alaw_to_linear(0xD5), 8);
   EXPECT_EQ(alaw_to_linear(0x55), -8);
   EXPECT_EQ(alaw_to_linear(0xD4), 24);
-  EXPECT_EQ(alaw_to_linear(0xC5), 264);   // segment 1 starts at 256
-  EXPECT_EQ(alaw_to_linear(0xF5), 528);   // segment 2 starts at 512
+  EXPECT_EQ(alaw_to_linear(0xC5), 264);  // segment 1 starts at 256
+  EXPECT_EQ(alaw_to_linear(0xF5), 528);  // segment 2 starts at 512
   EXPECT_EQ(alaw_to_linear(0xAA), 32256);
   EXPECT_EQ(alaw_to_linear(0x2A), -32256);
 }

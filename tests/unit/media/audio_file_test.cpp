@@ -24,8 +24,7 @@ class AudioFile : public ::testing::Test {
 TEST_F(AudioFile, ReadsRawMulawByExtension) {
   std::vector<uint8_t> codes = {0xFF, 0x80, 0x00, 0x7E};
   for (const char* name : {"clip.ulaw", "clip.raw", "CLIP.ULAW"}) {
-    EXPECT_EQ(load_audio_8k(write(name, codes)),
-              (std::vector<int16_t>{0, 32124, -32124, -8}))
+    EXPECT_EQ(load_audio_8k(write(name, codes)), (std::vector<int16_t>{0, 32124, -32124, -8}))
         << name;
   }
 }
@@ -41,7 +40,8 @@ TEST_F(AudioFile, MagicBytesWinOverTheExtension) {
 TEST_F(AudioFile, DownmixesAndResamplesAStereo44kHzWav) {
   auto left = test::tone(1000, 44100, 1.0, 16000);
   std::vector<int16_t> right(left.size(), 0);
-  auto wav = test::WavBytes().fmt(1, 2, 44100, 16).data_pcm16(test::interleave({left, right})).bytes();
+  auto wav =
+      test::WavBytes().fmt(1, 2, 44100, 16).data_pcm16(test::interleave({left, right})).bytes();
   auto pcm = load_audio_8k(write("stereo.wav", wav));
   ASSERT_EQ(pcm.size(), 8000u);
   EXPECT_NEAR(test::db(test::tone_amplitude(pcm, 1000, 8000, 400, 7600) / 8000), 0.0, 0.1);

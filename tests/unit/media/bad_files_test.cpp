@@ -14,9 +14,9 @@
 namespace callsim::media {
 namespace {
 
+using test::WavBytes;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-using test::WavBytes;
 
 class BadFiles : public ::testing::Test {
  protected:
@@ -53,9 +53,13 @@ TEST_F(BadFiles, MissingFile) {
   expect_error(dir_.path() + "/nope.wav", "cannot open: No such file or directory");
 }
 
-TEST_F(BadFiles, Directory) { expect_error(dir_.path(), "is a directory"); }
+TEST_F(BadFiles, Directory) {
+  expect_error(dir_.path(), "is a directory");
+}
 
-TEST_F(BadFiles, EmptyFile) { expect_error(write("empty.ulaw", {}), "file is empty"); }
+TEST_F(BadFiles, EmptyFile) {
+  expect_error(write("empty.ulaw", {}), "file is empty");
+}
 
 TEST_F(BadFiles, WrongMagic) {
   std::vector<uint8_t> text = {'h', 'e', 'l', 'l', 'o', ' ', 'w', 'o', 'r', 'l', 'd', '\n'};
@@ -101,9 +105,8 @@ TEST_F(BadFiles, CorruptOggPage) {
 
 TEST_F(BadFiles, CorruptOpusPacket) {
   // TOC code 3 promises a frame count byte that is not there.
-  auto ogg = test::ogg_file({test::opus_head(1, 312, 8000, 0, 0, 1, 0, {}), test::opus_tags(),
-                             {0x03}},
-                            {0, 0, 1272});
+  auto ogg = test::ogg_file(
+      {test::opus_head(1, 312, 8000, 0, 0, 1, 0, {}), test::opus_tags(), {0x03}}, {0, 0, 1272});
   expect_error(write("packet.opus", ogg), "corrupt Opus packet 1");
 }
 
@@ -114,7 +117,8 @@ TEST_F(BadFiles, UnsupportedWavCodecs) {
   auto mp3 = WavBytes().fmt(0x55, 1, 8000, 0).chunk("data", {1, 2}).bytes();
   expect_error(write("mp3.wav", mp3), "unsupported WAV MP3 (format tag 0x0055)");
   auto float16 = WavBytes().fmt(3, 1, 8000, 16).data_pcm16({1, 2}).bytes();
-  expect_error(write("half.wav", float16), "unsupported WAV sample size: 16 bits for format tag 0x0003");
+  expect_error(write("half.wav", float16),
+               "unsupported WAV sample size: 16 bits for format tag 0x0003");
   auto guid = WavBytes().fmt_extensible(1, 1, 8000, 16, 16, 4).data_pcm16({1}).bytes();
   guid[12 + 8 + 24 + 5] ^= 0xFF;  // somewhere in the GUID tail
   expect_error(write("guid.wav", guid), "unsupported WAVE_FORMAT_EXTENSIBLE sub-format GUID");
@@ -140,7 +144,8 @@ TEST_F(BadFiles, InvalidOpusHead) {
   auto short_table = test::opus_head(6, 312, 8000, 0, 1, 4, 2, {0, 1});
   expect_error(write("table.opus", test::ogg_file({short_table, test::opus_tags()}, {0, 0})),
                "OpusHead channel mapping table is truncated");
-  auto no_tags = test::ogg_file({test::opus_head(1, 312, 8000, 0, 0, 1, 0, {}), {'n', 'o'}}, {0, 0});
+  auto no_tags =
+      test::ogg_file({test::opus_head(1, 312, 8000, 0, 0, 1, 0, {}), {'n', 'o'}}, {0, 0});
   expect_error(write("tags.opus", no_tags), "second Ogg Opus packet is not OpusTags");
 }
 
@@ -155,7 +160,8 @@ TEST_F(BadFiles, ZeroSamples) {
 
 TEST_F(BadFiles, AbsurdChunkSizes) {
   auto list = WavBytes().chunk("LIST", {1, 2, 3, 4}, 0xFFFFFFF0).bytes();
-  expect_error(write("list.wav", list), "WAV chunk 'LIST' at byte 12 claims 4294967280 bytes but only 4 remain");
+  expect_error(write("list.wav", list),
+               "WAV chunk 'LIST' at byte 12 claims 4294967280 bytes but only 4 remain");
   auto fmt = WavBytes().chunk("fmt ", std::vector<uint8_t>(16, 0), 0x7FFFFFFF).bytes();
   expect_error(write("fmt.wav", fmt), "WAV chunk 'fmt ' at byte 12 claims 2147483647 bytes");
   auto data = WavBytes().fmt(1, 1, 8000, 16).chunk("data", {1, 2}, 0xFFFFFFFE).bytes();
@@ -181,9 +187,9 @@ TEST_F(BadFiles, ImpossibleFormatFields) {
   expect_error(write("order.wav", late_fmt), "WAV data chunk comes before the fmt chunk");
   auto no_data = WavBytes().fmt(1, 1, 8000, 16).bytes();
   expect_error(write("nodata.wav", no_data), "WAV file has no data chunk");
-  auto inverted = test::ogg_file({test::opus_head(1, 9000, 8000, 0, 0, 1, 0, {}),
-                                  test::opus_tags(), {0xF8, 0xFF, 0xFE}},
-                                 {0, 0, 960});
+  auto inverted = test::ogg_file(
+      {test::opus_head(1, 9000, 8000, 0, 0, 1, 0, {}), test::opus_tags(), {0xF8, 0xFF, 0xFE}},
+      {0, 0, 960});
   expect_error(write("granule.opus", inverted), "end granule position lies before the pre-skip");
 }
 

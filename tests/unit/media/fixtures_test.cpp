@@ -23,7 +23,8 @@ TEST(Fixtures, AllAudioTogetherStaysUnder500KB) {
   for (const char* clip : kClips) {
     for (const char* extension : {".wav", ".opus"}) {
       struct stat info {};
-      ASSERT_EQ(::stat(fixture(std::string(clip) + extension).c_str(), &info), 0) << clip << extension;
+      ASSERT_EQ(::stat(fixture(std::string(clip) + extension).c_str(), &info), 0)
+          << clip << extension;
       total += info.st_size;
     }
   }

@@ -64,8 +64,8 @@ struct EncoderDeleter {
 std::vector<uint8_t> opus_head(int channels, int pre_skip, int input_rate, int16_t gain_q8,
                                int family, int streams, int coupled,
                                const std::vector<uint8_t>& mapping) {
-  std::vector<uint8_t> head = {'O', 'p', 'u', 's', 'H', 'e', 'a', 'd', 1,
-                               static_cast<uint8_t>(channels)};
+  std::vector<uint8_t> head = {'O', 'p', 'u', 's', 'H',
+                               'e', 'a', 'd', 1,   static_cast<uint8_t>(channels)};
   put_le16(head, static_cast<uint32_t>(pre_skip));
   put_le32(head, static_cast<uint32_t>(input_rate));
   put_le16(head, static_cast<uint16_t>(gain_q8));
@@ -86,7 +86,8 @@ std::vector<uint8_t> opus_tags() {
   return tags;
 }
 
-std::vector<uint8_t> encode_ogg_opus(const std::vector<int16_t>& interleaved, const OggOpusSpec& spec) {
+std::vector<uint8_t> encode_ogg_opus(const std::vector<int16_t>& interleaved,
+                                     const OggOpusSpec& spec) {
   const int family = spec.mapping_family >= 0 ? spec.mapping_family : (spec.channels > 2 ? 1 : 0);
   int streams = 0;
   int coupled = 0;
@@ -111,22 +112,23 @@ std::vector<uint8_t> encode_ogg_opus(const std::vector<int16_t>& interleaved, co
   std::copy(interleaved.begin(), interleaved.end(), padded.begin());
 
   OggWriter ogg;
-  ogg.add(opus_head(spec.channels, pre_skip, spec.sample_rate, spec.output_gain_q8, family,
-                    streams, coupled, mapping),
+  ogg.add(opus_head(spec.channels, pre_skip, spec.sample_rate, spec.output_gain_q8, family, streams,
+                    coupled, mapping),
           0, true, false, true);
   ogg.add(opus_tags(), 0, false, false, true);
 
   std::vector<uint8_t> packet(4000 * static_cast<size_t>(streams));
   const int64_t end_granule = pre_skip + static_cast<int64_t>(input_frames) * granule_scale;
   for (size_t start = 0; start < padded_frames; start += frame) {
-    int bytes = opus_multistream_encode(encoder.get(), &padded[start * static_cast<size_t>(spec.channels)],
-                                        static_cast<int>(frame), packet.data(),
-                                        static_cast<opus_int32>(packet.size()));
+    int bytes = opus_multistream_encode(
+        encoder.get(), &padded[start * static_cast<size_t>(spec.channels)], static_cast<int>(frame),
+        packet.data(), static_cast<opus_int32>(packet.size()));
     if (bytes < 0) throw std::runtime_error(opus_strerror(bytes));
     bool last = start + frame >= padded_frames;
     int64_t granule = static_cast<int64_t>(start + frame) * granule_scale;
     if (last && spec.trim_end) granule = end_granule;
-    ogg.add(std::vector<uint8_t>(packet.begin(), packet.begin() + bytes), granule, false, last, false);
+    ogg.add(std::vector<uint8_t>(packet.begin(), packet.begin() + bytes), granule, false, last,
+            false);
   }
   return ogg.finish();
 }

@@ -11,14 +11,15 @@ namespace callsim::media::test {
 struct OggOpusSpec {
   int sample_rate = 8000;  // of the input: 8000, 12000, 16000, 24000 or 48000
   int channels = 1;
-  int mapping_family = -1;    // -1: 0 for one or two channels, 1 above
+  int mapping_family = -1;     // -1: 0 for one or two channels, 1 above
   int16_t output_gain_q8 = 0;  // OpusHead output gain, dB in Q7.8
   bool trim_end = true;        // last granule position marks the real end of the input
   int bitrate = 64000;         // per stream
 };
 
 // `interleaved` holds spec.channels channels.
-std::vector<uint8_t> encode_ogg_opus(const std::vector<int16_t>& interleaved, const OggOpusSpec& spec);
+std::vector<uint8_t> encode_ogg_opus(const std::vector<int16_t>& interleaved,
+                                     const OggOpusSpec& spec);
 
 // An Ogg file of one logical stream whose packets are given verbatim (first packet BOS, last EOS,
 // one page per packet); for streams that are not Opus or are damaged.

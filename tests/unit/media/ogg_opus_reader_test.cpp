@@ -116,8 +116,7 @@ TEST(OggOpusReader, DownmixesSurroundMappingFamily1) {
   // Channels are in Vorbis order; the encoder low-passes the last one (LFE). The others arrive
   // at 1/6 of their level each.
   for (int c : {0, 1, 2, 3, 4}) {
-    EXPECT_NEAR(db(test::tone_amplitude(decoded, frequencies[c], 8000, 800, 7200) / 2000), 0.0,
-                1.5)
+    EXPECT_NEAR(db(test::tone_amplitude(decoded, frequencies[c], 8000, 800, 7200) / 2000), 0.0, 1.5)
         << "channel " << c;
   }
 }

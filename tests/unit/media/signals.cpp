@@ -15,8 +15,8 @@ constexpr double kPi = 3.14159265358979323846;
 std::vector<int16_t> tone(double frequency, int sample_rate, double seconds, double amplitude) {
   std::vector<int16_t> out(static_cast<size_t>(std::lround(seconds * sample_rate)));
   for (size_t n = 0; n < out.size(); ++n) {
-    out[n] = static_cast<int16_t>(
-        std::lround(amplitude * std::sin(2.0 * kPi * frequency * static_cast<double>(n) / sample_rate)));
+    out[n] = static_cast<int16_t>(std::lround(
+        amplitude * std::sin(2.0 * kPi * frequency * static_cast<double>(n) / sample_rate)));
   }
   return out;
 }
@@ -24,8 +24,9 @@ std::vector<int16_t> tone(double frequency, int sample_rate, double seconds, dou
 std::vector<float> tone_float(double frequency, int sample_rate, double seconds, double amplitude) {
   std::vector<float> out(static_cast<size_t>(std::lround(seconds * sample_rate)));
   for (size_t n = 0; n < out.size(); ++n) {
-    out[n] = static_cast<float>(amplitude / 32768.0 *
-                                std::sin(2.0 * kPi * frequency * static_cast<double>(n) / sample_rate));
+    out[n] =
+        static_cast<float>(amplitude / 32768.0 *
+                           std::sin(2.0 * kPi * frequency * static_cast<double>(n) / sample_rate));
   }
   return out;
 }
@@ -46,7 +47,9 @@ double rms(const std::vector<int16_t>& samples, size_t begin, size_t end) {
   return std::sqrt(sum / static_cast<double>(end - begin));
 }
 
-double db(double ratio) { return 20.0 * std::log10(ratio); }
+double db(double ratio) {
+  return 20.0 * std::log10(ratio);
+}
 
 std::vector<int16_t> interleave(const std::vector<std::vector<int16_t>>& channels) {
   std::vector<int16_t> out;
@@ -60,7 +63,8 @@ std::vector<int16_t> interleave(const std::vector<std::vector<int16_t>>& channel
 
 void write_file(const std::string& path, const std::vector<uint8_t>& bytes) {
   std::ofstream file(path, std::ios::binary);
-  file.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  file.write(reinterpret_cast<const char*>(bytes.data()),
+             static_cast<std::streamsize>(bytes.size()));
   if (!file) throw std::runtime_error("cannot write " + path);
 }
 

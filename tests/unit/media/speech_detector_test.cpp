@@ -112,7 +112,9 @@ std::vector<Utterance> utterances(const FrameSource& source, size_t loops = 1) {
   return found;
 }
 
-std::string fixture(const std::string& name) { return std::string(CALLSIM_FIXTURES_DIR) + "/audio/" + name; }
+std::string fixture(const std::string& name) {
+  return std::string(CALLSIM_FIXTURES_DIR) + "/audio/" + name;
+}
 
 // The fixtures are built with 0.3 s (15 frames) of silence before the speech, 0.7 s (35 frames)
 // after, and pauses between sentences under 0.5 s except the 1 s break inside caller-long.
@@ -144,7 +146,8 @@ TEST(SpeechDetectorOnFixtures, SeesATurnEndEveryTimeACallerClipLoops) {
 }
 
 TEST(SpeechDetectorOnFixtures, BotClipsAreOneUtteranceEach) {
-  for (const char* name : {"bot-greeting.wav", "bot-answer.wav", "bot-greeting.opus", "bot-answer.opus"}) {
+  for (const char* name :
+       {"bot-greeting.wav", "bot-answer.wav", "bot-greeting.opus", "bot-answer.opus"}) {
     auto source = FrameSource::from_file(fixture(name));
     EXPECT_EQ(utterances(*source).size(), 1u) << name;
   }

@@ -4,7 +4,9 @@
 
 namespace callsim::media::test {
 
-void WavBytes::append_tag(const std::string& tag) { bytes_.insert(bytes_.end(), tag.begin(), tag.end()); }
+void WavBytes::append_tag(const std::string& tag) {
+  bytes_.insert(bytes_.end(), tag.begin(), tag.end());
+}
 
 void WavBytes::append_le16(uint16_t value) {
   bytes_.push_back(static_cast<uint8_t>(value));
@@ -55,7 +57,8 @@ WavBytes& WavBytes::fmt_extensible(uint16_t sub_format, uint16_t channels, uint3
 WavBytes& WavBytes::chunk(const std::string& tag, const std::vector<uint8_t>& body,
                           int64_t claimed_size) {
   append_tag(tag);
-  append_le32(static_cast<uint32_t>(claimed_size >= 0 ? claimed_size : static_cast<int64_t>(body.size())));
+  append_le32(
+      static_cast<uint32_t>(claimed_size >= 0 ? claimed_size : static_cast<int64_t>(body.size())));
   bytes_.insert(bytes_.end(), body.begin(), body.end());
   if (body.size() % 2 == 1 && claimed_size < 0) bytes_.push_back(0);
   return *this;

@@ -9,7 +9,11 @@ namespace callsim::media::test {
 // Builds RIFF/WAVE files byte by byte, so tests can make every format and every kind of damage.
 class WavBytes {
  public:
-  WavBytes() { append_tag("RIFF"); append_le32(0); append_tag("WAVE"); }
+  WavBytes() {
+    append_tag("RIFF");
+    append_le32(0);
+    append_tag("WAVE");
+  }
 
   // A plain fmt chunk (16 bytes, or 18 with cbSize when `with_cb_size`).
   WavBytes& fmt(uint16_t tag, uint16_t channels, uint32_t rate, uint16_t bits,

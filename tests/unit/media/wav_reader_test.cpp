@@ -46,7 +46,9 @@ TEST(WavReader, AveragesChannels) {
 }
 
 TEST(WavReader, ReadsMulawAndAlaw) {
-  auto mulaw = decode(WavBytes().fmt(kMulaw, 1, 8000, 8, true).chunk("fact", {3, 0, 0, 0})
+  auto mulaw = decode(WavBytes()
+                          .fmt(kMulaw, 1, 8000, 8, true)
+                          .chunk("fact", {3, 0, 0, 0})
                           .chunk("data", {0xFF, 0x80, 0x00}));
   EXPECT_EQ(mulaw.samples, scaled({0, 32124, -32124}));
   auto alaw = decode(WavBytes().fmt(kAlaw, 1, 8000, 8, true).chunk("data", {0xD5, 0xAA, 0x2A}));
@@ -57,28 +59,33 @@ TEST(WavReader, ReadsPcm8Pcm24Pcm32AndFloat) {
   auto pcm8 = decode(WavBytes().fmt(kPcm, 1, 8000, 8).chunk("data", {128, 255, 0}));
   EXPECT_EQ(pcm8.samples, (std::vector<float>{0.0f, 127.0f / 128.0f, -1.0f}));
 
-  auto pcm24 = decode(WavBytes().fmt(kPcm, 1, 8000, 24).chunk(
-      "data", test::pcm24_bytes({0x400000, -0x800000, 0x100})));
+  auto pcm24 = decode(WavBytes()
+                          .fmt(kPcm, 1, 8000, 24)
+                          .chunk("data", test::pcm24_bytes({0x400000, -0x800000, 0x100})));
   EXPECT_EQ(pcm24.samples, (std::vector<float>{0.5f, -1.0f, 1.0f / 32768.0f}));
 
-  auto pcm32 = decode(WavBytes().fmt(kPcm, 1, 8000, 32).chunk(
-      "data", {0x00, 0x00, 0x00, 0xC0, 0x00, 0x00, 0x00, 0x20}));
+  auto pcm32 = decode(WavBytes()
+                          .fmt(kPcm, 1, 8000, 32)
+                          .chunk("data", {0x00, 0x00, 0x00, 0xC0, 0x00, 0x00, 0x00, 0x20}));
   EXPECT_EQ(pcm32.samples, (std::vector<float>{-0.5f, 0.25f}));
 
-  auto f32 = decode(WavBytes().fmt(kFloat, 2, 8000, 32).chunk(
-      "data", test::float32_bytes({0.5f, 0.25f, -1.0f, 0.0f})));
+  auto f32 = decode(WavBytes()
+                        .fmt(kFloat, 2, 8000, 32)
+                        .chunk("data", test::float32_bytes({0.5f, 0.25f, -1.0f, 0.0f})));
   EXPECT_EQ(f32.samples, (std::vector<float>{0.375f, -0.5f}));
 }
 
 TEST(WavReader, ReadsWaveFormatExtensible) {
-  auto pcm = decode(WavBytes().fmt_extensible(kPcm, 2, 16000, 16, 16, 0x3)
+  auto pcm = decode(WavBytes()
+                        .fmt_extensible(kPcm, 2, 16000, 16, 16, 0x3)
                         .data_pcm16({1000, 3000, -2000, -4000}));
   EXPECT_EQ(pcm.sample_rate, 16000);
   EXPECT_EQ(pcm.samples, scaled({2000, -3000}));
 
   // 20 valid bits in a 24-bit container: samples are left-justified, so read as 24-bit.
-  auto pcm24 = decode(WavBytes().fmt_extensible(kPcm, 1, 8000, 24, 20, 0x4).chunk(
-      "data", test::pcm24_bytes({0x200000})));
+  auto pcm24 = decode(WavBytes()
+                          .fmt_extensible(kPcm, 1, 8000, 24, 20, 0x4)
+                          .chunk("data", test::pcm24_bytes({0x200000})));
   EXPECT_EQ(pcm24.samples, (std::vector<float>{0.25f}));
 
   auto mulaw = decode(WavBytes().fmt_extensible(kMulaw, 1, 8000, 8, 8, 0x4).chunk("data", {0x80}));
@@ -98,8 +105,8 @@ TEST(WavReader, SkipsUnknownChunksIncludingOddSizedOnes) {
 
 TEST(WavReader, ReadsToEndOfFileWhenTheDataSizeIsUnknown) {
   // Writers that cannot seek back (ffmpeg to a pipe) leave 0xFFFFFFFF in the data size.
-  auto audio = decode(WavBytes().fmt(kPcm, 1, 8000, 16).chunk(
-      "data", test::pcm16_bytes({5, 6, 7}), 0xFFFFFFFF));
+  auto audio = decode(
+      WavBytes().fmt(kPcm, 1, 8000, 16).chunk("data", test::pcm16_bytes({5, 6, 7}), 0xFFFFFFFF));
   EXPECT_EQ(audio.samples, scaled({5, 6, 7}));
 }
 
@@ -111,8 +118,8 @@ TEST(WavReader, IgnoresATrailingPartialSampleFrame) {
 TEST(WavReader, ReplacesNonFiniteFloatSamplesWithSilence) {
   float nan = std::numeric_limits<float>::quiet_NaN();
   float inf = std::numeric_limits<float>::infinity();
-  auto audio = decode(WavBytes().fmt(kFloat, 1, 8000, 32).chunk(
-      "data", test::float32_bytes({nan, inf, 0.5f})));
+  auto audio = decode(
+      WavBytes().fmt(kFloat, 1, 8000, 32).chunk("data", test::float32_bytes({nan, inf, 0.5f})));
   EXPECT_EQ(audio.samples, (std::vector<float>{0.0f, 0.0f, 0.5f}));
 }
 

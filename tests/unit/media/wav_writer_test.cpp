@@ -13,7 +13,8 @@ namespace callsim::media {
 namespace {
 
 uint32_t le32(const std::vector<uint8_t>& b, size_t at) {
-  return b.at(at) | (b.at(at + 1) << 8) | (b.at(at + 2) << 16) | (static_cast<uint32_t>(b.at(at + 3)) << 24);
+  return b.at(at) | (b.at(at + 1) << 8) | (b.at(at + 2) << 16) |
+         (static_cast<uint32_t>(b.at(at + 3)) << 24);
 }
 uint16_t le16(const std::vector<uint8_t>& b, size_t at) {
   return static_cast<uint16_t>(b.at(at) | (b.at(at + 1) << 8));
@@ -22,7 +23,9 @@ uint16_t le16(const std::vector<uint8_t>& b, size_t at) {
 // Offset of a chunk's body, walking the RIFF chunk list independently of the reader.
 size_t find_chunk(const std::vector<uint8_t>& b, const std::string& tag) {
   for (size_t at = 12; at + 8 <= b.size(); at += 8 + le32(b, at + 4) + (le32(b, at + 4) & 1)) {
-    if (std::string(b.begin() + static_cast<std::ptrdiff_t>(at), b.begin() + static_cast<std::ptrdiff_t>(at) + 4) == tag) return at + 8;
+    if (std::string(b.begin() + static_cast<std::ptrdiff_t>(at),
+                    b.begin() + static_cast<std::ptrdiff_t>(at) + 4) == tag)
+      return at + 8;
   }
   return 0;
 }
@@ -46,8 +49,8 @@ TEST_F(WavWriterTest, MonoMulawRoundTripsBitExactly) {
   auto bytes = test::read_file(path("codes.wav"));
   size_t fmt = find_chunk(bytes, "fmt ");
   ASSERT_NE(fmt, 0u);
-  EXPECT_EQ(le16(bytes, fmt), 7);        // mu-law
-  EXPECT_EQ(le16(bytes, fmt + 2), 1);    // channels
+  EXPECT_EQ(le16(bytes, fmt), 7);      // mu-law
+  EXPECT_EQ(le16(bytes, fmt + 2), 1);  // channels
   EXPECT_EQ(le32(bytes, fmt + 4), 8000u);
   EXPECT_EQ(le32(bytes, fmt + 8), 8000u);  // bytes per second
   EXPECT_EQ(le16(bytes, fmt + 14), 8);
@@ -55,12 +58,14 @@ TEST_F(WavWriterTest, MonoMulawRoundTripsBitExactly) {
   size_t data = find_chunk(bytes, "data");
   ASSERT_NE(data, 0u);
   EXPECT_EQ(le32(bytes, data - 4), 256u);
-  EXPECT_EQ(std::vector<uint8_t>(bytes.begin() + static_cast<std::ptrdiff_t>(data), bytes.end()), codes);
+  EXPECT_EQ(std::vector<uint8_t>(bytes.begin() + static_cast<std::ptrdiff_t>(data), bytes.end()),
+            codes);
   EXPECT_EQ(le32(bytes, 4), bytes.size() - 8);
 
   auto pcm = load_audio_8k(path("codes.wav"));
   ASSERT_EQ(pcm.size(), 256u);
-  for (int i = 0; i < 256; ++i) EXPECT_EQ(pcm[static_cast<size_t>(i)], ulaw_to_linear(static_cast<uint8_t>(i)));
+  for (int i = 0; i < 256; ++i)
+    EXPECT_EQ(pcm[static_cast<size_t>(i)], ulaw_to_linear(static_cast<uint8_t>(i)));
 }
 
 TEST_F(WavWriterTest, Pcm16RoundTripsExactly) {

@@ -1,0 +1,68 @@
+#include "call_setup.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+
+#include <fmt/format.h>
+
+#include "core/twilio_signature.h"
+#include "media/media_error.h"
+
+namespace callsim {
+
+namespace {
+
+constexpr Nanos kMinimumHold = std::chrono::seconds(5);
+
+// Twilio strips the query string before connecting (fact sheet §2.1); so do we, but the
+// signature still covers the URL exactly as configured.
+std::string strip_query(const std::string& url) {
+  auto q = url.find('?');
+  if (q == std::string::npos) return url;
+  std::fprintf(stderr,
+               "callsim: warning: --url has a query string; Twilio strips it before connecting, "
+               "so callsim connects to %s\n",
+               url.substr(0, q).c_str());
+  return url.substr(0, q);
+}
+
+}  // namespace
+
+std::string default_fixture_path() {
+  return std::string(CALLSIM_DEFAULT_FIXTURES_DIR) + "/audio/caller-question.opus";
+}
+
+CallSettings make_call_settings(const Options& options) {
+  CallSettings settings;
+  std::string fixture = options.fixture.empty() ? default_fixture_path() : options.fixture;
+  try {
+    settings.audio = media::FrameSource::from_file(fixture);
+  } catch (const media::MediaError& e) {
+    throw InputError(fmt::format("--fixture {}", e.what()));
+  }
+  settings.hold = options.hold.count() > 0
+                      ? options.hold
+                      : std::max<Nanos>(settings.audio->duration(), kMinimumHold);
+  settings.seed = options.seed_given
+                      ? options.seed
+                      : (uint64_t(std::random_device{}()) << 32) ^ std::random_device{}();
+  settings.connect_url = strip_query(options.url);
+  settings.headers = options.headers;
+  if (!options.auth_token_env.empty()) {
+    const char* token = std::getenv(options.auth_token_env.c_str());
+    if (!token || !*token) {
+      throw InputError(fmt::format("--auth-token-env {}: that environment variable is not set",
+                                   options.auth_token_env));
+    }
+    settings.headers.emplace_back("x-twilio-signature", twilio_signature(token, options.url));
+  }
+  settings.handshake_timeout = options.handshake_timeout;
+  settings.reject_window = options.reject_window;
+  settings.custom_parameters = options.params;
+  settings.drop_ratio = options.drop_ratio;
+  settings.no_stop_ratio = options.no_stop_ratio;
+  return settings;
+}
+
+}  // namespace callsim
