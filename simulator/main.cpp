@@ -4,6 +4,7 @@
 
 #include "core/errors.h"
 #include "core/exit_codes.h"
+#include "media/media_error.h"
 #include "run/command_line.h"
 
 int main(int argc, char** argv) {
@@ -13,6 +14,9 @@ int main(int argc, char** argv) {
     if (!command.action) return command.exit_code;
     return command.action();
   } catch (const InputError& e) {
+    std::fprintf(stderr, "callsim: %s\n", e.what());
+    return kExitUsage;
+  } catch (const media::MediaError& e) {
     std::fprintf(stderr, "callsim: %s\n", e.what());
     return kExitUsage;
   } catch (const UnreachableError& e) {

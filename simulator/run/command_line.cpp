@@ -62,6 +62,7 @@ CLI::Option* add_pairs(CLI::App& app, const std::string& name, char separator,
 void add_run_options(CLI::App& app, Options& o) {
   const std::string target = "Target";
   app.add_option("--url", o.url, "WebSocket URL of the server's Media Streams endpoint")
+      ->type_name("URL")
       ->capture_default_str()
       ->group(target);
   add_pairs(app, "--header", ':', o.headers, "Extra header on the upgrade request (repeatable)")
@@ -111,6 +112,7 @@ void add_run_options(CLI::App& app, Options& o) {
   app.add_option("--rate", o.rate,
                  "Open model: start this many calls per second instead of keeping --concurrent "
                  "live")
+      ->type_name("PER_SECOND")
       ->check(CLI::PositiveNumber.description(""))
       ->group(load);
   add_duration(app, "--duration", o.duration, "Stop the whole run after this long (0 = no bound)")
@@ -133,17 +135,20 @@ void add_run_options(CLI::App& app, Options& o) {
       ->group(verdict);
   app.add_option("--redis", o.redis_url,
                  "Redis holding the gauge: redis://[:password@]host:port/db or unix:///path.sock")
+      ->type_name("URL")
       ->capture_default_str()
       ->group(verdict);
   app.add_option("--gauge", o.gauge,
                  "Active-call gauge: KEY or get:KEY (counter), scard:KEY, hlen:KEY, zcard:KEY, "
                  "http://host:port/path#/json/pointer, or none (no Redis, caller-side checks only)")
+      ->type_name("SPEC")
       ->capture_default_str()
       ->group(verdict);
   add_duration(app, "--gauge-interval", o.gauge_interval, "Gauge sampling period")->group(verdict);
   app.add_option("--gauge-trace", o.gauge_trace,
                  "monitor: replay every command on the key via MONITOR (falls back to sampling "
                  "when refused); sample: sampling only")
+      ->type_name("MODE")
       ->capture_default_str()
       ->group(verdict);
   add_duration(app, "--reject-timeout", o.reject_timeout,
@@ -160,10 +165,12 @@ void add_run_options(CLI::App& app, Options& o) {
       ->group(verdict);
   app.add_option("--drop-ratio", o.drop_ratio,
                  "Share of admitted calls that vanish mid-call with a TCP reset (no stop)")
+      ->type_name("SHARE")
       ->check(CLI::Range(0.0, 1.0).description(""))
       ->group(verdict);
   app.add_option("--no-stop-ratio", o.no_stop_ratio,
                  "Share of admitted calls closed with 1000 but without sending stop")
+      ->type_name("SHARE")
       ->check(CLI::Range(0.0, 1.0).description(""))
       ->group(verdict);
 

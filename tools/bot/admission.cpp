@@ -28,7 +28,9 @@ redis.call('SADD', KEYS[1], ARGV[2])
 redis.call('SET', KEYS[2], '1', 'EX', ARGV[3])
 return 1)";
 
-bool is_error(const RedisReply& r) { return r->type == REDIS_REPLY_ERROR; }
+bool is_error(const RedisReply& r) {
+  return r->type == REDIS_REPLY_ERROR;
+}
 
 // GET of a counter that may not exist yet.
 bool read_counter(const RedisReply& r, long long& value) {
@@ -50,18 +52,23 @@ void RedisAdmission::race_window() const {
 
 Verdict RedisAdmission::admit(redisContext* ctx, const std::string& member) const {
   switch (config_.strategy) {
-    case Strategy::kLua: return admit_lua(ctx);
-    case Strategy::kSetLua: return admit_set_lua(ctx, member);
-    case Strategy::kWatch: return admit_watch(ctx);
-    case Strategy::kGetIncr: return admit_get_incr(ctx);
-    case Strategy::kScardSadd: return admit_scard_sadd(ctx, member);
+    case Strategy::kLua:
+      return admit_lua(ctx);
+    case Strategy::kSetLua:
+      return admit_set_lua(ctx, member);
+    case Strategy::kWatch:
+      return admit_watch(ctx);
+    case Strategy::kGetIncr:
+      return admit_get_incr(ctx);
+    case Strategy::kScardSadd:
+      return admit_scard_sadd(ctx, member);
   }
   return Verdict::kError;
 }
 
 Verdict RedisAdmission::admit_lua(redisContext* ctx) const {
-  RedisReply r = redis_command(
-      ctx, {"EVAL", kLuaCounterAdmit, "1", kCounterKey, std::to_string(config_.cap)});
+  RedisReply r =
+      redis_command(ctx, {"EVAL", kLuaCounterAdmit, "1", kCounterKey, std::to_string(config_.cap)});
   if (r->type != REDIS_REPLY_INTEGER) {
     counters_.redis_errors++;
     return Verdict::kError;
@@ -71,9 +78,8 @@ Verdict RedisAdmission::admit_lua(redisContext* ctx) const {
 
 Verdict RedisAdmission::admit_set_lua(redisContext* ctx, const std::string& member) const {
   auto ttl = std::chrono::duration_cast<std::chrono::seconds>(config_.slot_ttl).count();
-  RedisReply r =
-      redis_command(ctx, {"EVAL", kLuaSetAdmit, "2", kSetKey, kPerCallKeyPrefix + member,
-                          std::to_string(config_.cap), member, std::to_string(ttl)});
+  RedisReply r = redis_command(ctx, {"EVAL", kLuaSetAdmit, "2", kSetKey, kPerCallKeyPrefix + member,
+                                     std::to_string(config_.cap), member, std::to_string(ttl)});
   if (r->type != REDIS_REPLY_INTEGER) {
     counters_.redis_errors++;
     return Verdict::kError;

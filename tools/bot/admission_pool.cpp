@@ -22,7 +22,9 @@ AdmissionPool::AdmissionPool(const BotConfig& config, Counters& counters)
   }
 }
 
-AdmissionPool::~AdmissionPool() { stop(); }
+AdmissionPool::~AdmissionPool() {
+  stop();
+}
 
 void AdmissionPool::admit(std::string member, Done done) {
   push(Job{Clock::now(), 0, Kind::kAdmit, std::move(member), std::move(done)});

@@ -48,9 +48,9 @@ Bot::Bot(BotConfig config) : config_(std::move(config)) {
   validate(config_);
   if (!config_.silent) {
     voice_ = std::make_unique<Voice>();
-    voice_->greeting = load_clip(
-        config_.greeting_path.empty() ? default_greeting_path() : config_.greeting_path,
-        "--greeting");
+    voice_->greeting =
+        load_clip(config_.greeting_path.empty() ? default_greeting_path() : config_.greeting_path,
+                  "--greeting");
     voice_->answer = load_clip(
         config_.answer_path.empty() ? default_answer_path() : config_.answer_path, "--answer");
   }
@@ -67,11 +67,17 @@ Bot::Bot(BotConfig config) : config_(std::move(config)) {
   for (auto& lane : lanes_) lane->start();
 }
 
-Bot::~Bot() { stop(); }
+Bot::~Bot() {
+  stop();
+}
 
-int64_t Bot::active_calls() const { return ledger_->active(); }
+int64_t Bot::active_calls() const {
+  return ledger_->active();
+}
 
-std::string Bot::health_details_json() const { return bot::health_details_json(*context_); }
+std::string Bot::health_details_json() const {
+  return bot::health_details_json(*context_);
+}
 
 void Bot::stop() {
   std::lock_guard<std::mutex> lock(stop_mutex_);

@@ -8,25 +8,35 @@ namespace callsim::bot {
 
 const char* to_string(AdmitAt v) {
   switch (v) {
-    case AdmitAt::kWebhook: return "webhook";
-    case AdmitAt::kUpgrade: return "upgrade";
-    case AdmitAt::kStart: return "start";
+    case AdmitAt::kWebhook:
+      return "webhook";
+    case AdmitAt::kUpgrade:
+      return "upgrade";
+    case AdmitAt::kStart:
+      return "start";
   }
   return "?";
 }
 
 const char* to_string(Strategy v) {
   switch (v) {
-    case Strategy::kLua: return "lua";
-    case Strategy::kSetLua: return "set-lua";
-    case Strategy::kWatch: return "watch";
-    case Strategy::kGetIncr: return "get-incr";
-    case Strategy::kScardSadd: return "scard-sadd";
+    case Strategy::kLua:
+      return "lua";
+    case Strategy::kSetLua:
+      return "set-lua";
+    case Strategy::kWatch:
+      return "watch";
+    case Strategy::kGetIncr:
+      return "get-incr";
+    case Strategy::kScardSadd:
+      return "scard-sadd";
   }
   return "?";
 }
 
-const char* to_string(RejectTwiml v) { return v == RejectTwiml::kSay ? "say" : "reject"; }
+const char* to_string(RejectTwiml v) {
+  return v == RejectTwiml::kSay ? "say" : "reject";
+}
 
 bool uses_counter(Strategy s) {
   return s == Strategy::kLua || s == Strategy::kWatch || s == Strategy::kGetIncr;
@@ -83,9 +93,9 @@ void validate(const BotConfig& config) {
   if (config.io_threads < 1) throw InputError("--io-threads must be at least 1");
   if (config.watch_retries < 0) throw InputError("--watch-retries must not be negative");
   if (config.faults.clamp_reset && !uses_counter(config.strategy)) {
-    throw InputError(fmt::format(
-        "--fault clamp-reset needs a counter strategy (lua, watch, get-incr), not {}",
-        to_string(config.strategy)));
+    throw InputError(
+        fmt::format("--fault clamp-reset needs a counter strategy (lua, watch, get-incr), not {}",
+                    to_string(config.strategy)));
   }
   if (config.slot_ttl < std::chrono::seconds(1)) throw InputError("--slot-ttl must be at least 1s");
   if (config.heartbeat_interval <= Nanos(0)) throw InputError("--heartbeat must be positive");

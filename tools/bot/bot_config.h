@@ -45,9 +45,9 @@ struct BotConfig {
   int cap = 50;
   AdmitAt admit_at = AdmitAt::kStart;
   Strategy strategy = Strategy::kLua;
-  int watch_retries = 5;      // re-tries after the first WATCH attempt
-  int admission_threads = 4;  // each with its own Redis connection
-  int io_threads = 2;         // network threads sharing the port (SO_REUSEPORT)
+  int watch_retries = 5;                     // re-tries after the first WATCH attempt
+  int admission_threads = 4;                 // each with its own Redis connection
+  int io_threads = 2;                        // network threads sharing the port (SO_REUSEPORT)
   std::chrono::microseconds race_window{0};  // delay between check and act in racy code
   Nanos slot_ttl = std::chrono::hours(1);    // TTL of calls:active:<CallSid> (set strategies)
   Faults faults;

@@ -19,7 +19,7 @@ struct BotContext {
   Counters& counters;
   AdmissionPool& pool;
   SlotLedger& ledger;
-  const Voice* voice;       // null when --silent
+  const Voice* voice;        // null when --silent
   std::string instance_tag;  // tells this process's upgrade slots (ws-<tag>-<n>) from others'
   std::atomic<uint64_t> next_id{1};
   std::atomic<int64_t> open_streams{0};

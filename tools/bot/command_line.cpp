@@ -2,7 +2,8 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <map>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -33,12 +34,28 @@ void parse_listen(const std::string& text, BotConfig& config) {
   config.listen_port = static_cast<uint16_t>(std::stoi(port_text));
 }
 
+// One of a fixed set of names; the error lists them (CLI11's own transformer message shows the
+// enum's numbers instead).
 template <typename T>
 CLI::Option* add_choice(CLI::App& app, const std::string& name, T& target,
-                        const std::map<std::string, T>& choices, const std::string& description,
-                        const std::string& default_name) {
-  return app.add_option(name, target, description)
-      ->transform(CLI::CheckedTransformer(choices).description(""))
+                        const std::vector<std::pair<std::string, T>>& choices,
+                        const std::string& description, const std::string& default_name) {
+  std::string names;
+  for (const auto& [choice, value] : choices) names += (names.empty() ? "" : "|") + choice;
+  return app
+      .add_option_function<std::string>(
+          name,
+          [name, names, choices, &target](const std::string& text) {
+            for (const auto& [choice, value] : choices) {
+              if (text == choice) {
+                target = value;
+                return;
+              }
+            }
+            throw CLI::ValidationError(name, fmt::format("'{}' is not one of {}", text, names));
+          },
+          description)
+      ->type_name(names)
       ->default_str(default_name);
 }
 
@@ -93,8 +110,9 @@ BotCommand parse_bot_command_line(int argc, const char* const* argv) {
   app.add_flag("--quiet", command.quiet, "No per-call log lines")->group(server);
 
   const std::string admission = "Admission";
-  app.add_option("--redis", redis_url, "Redis holding the gauge: redis://[:password@]host:port/db "
-                                       "or unix:///path.sock")
+  app.add_option("--redis", redis_url,
+                 "Redis holding the gauge: redis://[:password@]host:port/db "
+                 "or unix:///path.sock")
       ->type_name("URL")
       ->required()
       ->group(admission);
@@ -102,12 +120,12 @@ BotCommand parse_bot_command_line(int argc, const char* const* argv) {
       ->capture_default_str()
       ->check(CLI::Range(0, 1'000'000).description(""))
       ->group(admission);
-  add_choice(app, "--admit-at", config.admit_at,
-             {{"webhook", AdmitAt::kWebhook}, {"upgrade", AdmitAt::kUpgrade},
-              {"start", AdmitAt::kStart}},
-             "Where the cap is enforced: webhook (TwiML rejection), upgrade (HTTP 503), "
-             "start (close 1013 after `start`)",
-             "start")
+  add_choice(
+      app, "--admit-at", config.admit_at,
+      {{"webhook", AdmitAt::kWebhook}, {"upgrade", AdmitAt::kUpgrade}, {"start", AdmitAt::kStart}},
+      "Where the cap is enforced: webhook (TwiML rejection), upgrade (HTTP 503), "
+      "start (close 1013 after `start`)",
+      "start")
       ->group(admission);
   add_choice(app, "--admission", config.strategy,
              {{"lua", Strategy::kLua},
@@ -164,8 +182,7 @@ BotCommand parse_bot_command_line(int argc, const char* const* argv) {
       ->capture_default_str()
       ->check(CLI::Range(0, 600'000).description(""))
       ->group(speech);
-  add_duration(app, "--heartbeat", config.heartbeat_interval,
-               "Interval of heartbeat_<n> marks")
+  add_duration(app, "--heartbeat", config.heartbeat_interval, "Interval of heartbeat_<n> marks")
       ->group(speech);
 
   try {

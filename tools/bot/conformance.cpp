@@ -49,14 +49,20 @@ struct Field {
   Kind kind;
 };
 
-void flag(DeviationSet& found, Deviation d) { found.set(static_cast<size_t>(d)); }
+void flag(DeviationSet& found, Deviation d) {
+  found.set(static_cast<size_t>(d));
+}
 
 bool has_kind(const Value& v, Kind kind) {
   switch (kind) {
-    case Kind::kString: return v.IsString();
-    case Kind::kNumber: return v.IsNumber();
-    case Kind::kObject: return v.IsObject();
-    case Kind::kArray: return v.IsArray();
+    case Kind::kString:
+      return v.IsString();
+    case Kind::kNumber:
+      return v.IsNumber();
+    case Kind::kObject:
+      return v.IsObject();
+    case Kind::kArray:
+      return v.IsArray();
   }
   return false;
 }
@@ -131,8 +137,8 @@ CallerMessage ConformanceChecker::check_text(std::string_view text, DeviationSet
     out.event = CallerMessage::Event::kConnected;
     if (messages_ != 1) flag(found, Deviation::kOutOfOrder);
     saw_connected_ = true;
-    check_shape(doc, {{"event", Kind::kString}, {"protocol", Kind::kString},
-                      {"version", Kind::kString}},
+    check_shape(doc,
+                {{"event", Kind::kString}, {"protocol", Kind::kString}, {"version", Kind::kString}},
                 found);
     expect_string(doc, "protocol", "Call", found);
     return out;
@@ -162,19 +168,29 @@ CallerMessage ConformanceChecker::check_text(std::string_view text, DeviationSet
   }
 
   switch (out.event) {
-    case CallerMessage::Event::kStart: check_start(doc, out, found); break;
-    case CallerMessage::Event::kMedia: check_media(doc, out, found); break;
-    case CallerMessage::Event::kDtmf: check_dtmf(doc, found); break;
-    case CallerMessage::Event::kMark: check_mark(doc, found); break;
-    case CallerMessage::Event::kStop: check_stop(doc, found); break;
-    default: break;
+    case CallerMessage::Event::kStart:
+      check_start(doc, out, found);
+      break;
+    case CallerMessage::Event::kMedia:
+      check_media(doc, out, found);
+      break;
+    case CallerMessage::Event::kDtmf:
+      check_dtmf(doc, found);
+      break;
+    case CallerMessage::Event::kMark:
+      check_mark(doc, found);
+      break;
+    case CallerMessage::Event::kStop:
+      check_stop(doc, found);
+      break;
+    default:
+      break;
   }
   if (!is_start) check_stream_sid(doc, found);
   return out;
 }
 
-void ConformanceChecker::check_sequence(std::string_view text, bool is_start,
-                                        DeviationSet& found) {
+void ConformanceChecker::check_sequence(std::string_view text, bool is_start, DeviationSet& found) {
   auto value = parse_twilio_counter(text);
   if (!value) {
     flag(found, Deviation::kBadSequence);
@@ -196,16 +212,22 @@ void ConformanceChecker::check_stream_sid(const rapidjson::Value& message, Devia
 void ConformanceChecker::check_start(const rapidjson::Value& message, CallerMessage& out,
                                      DeviationSet& found) {
   saw_start_ = true;
-  check_shape(message, {{"event", Kind::kString}, {"sequenceNumber", Kind::kString},
-                        {"start", Kind::kObject}, {"streamSid", Kind::kString}},
+  check_shape(message,
+              {{"event", Kind::kString},
+               {"sequenceNumber", Kind::kString},
+               {"start", Kind::kObject},
+               {"streamSid", Kind::kString}},
               found);
   auto top_sid = string_member(message, "streamSid");
   const Value* start = member(message, "start", Kind::kObject);
   if (start) {
     check_shape(*start,
-                {{"accountSid", Kind::kString}, {"streamSid", Kind::kString},
-                 {"callSid", Kind::kString}, {"tracks", Kind::kArray},
-                 {"mediaFormat", Kind::kObject}, {"customParameters", Kind::kObject}},
+                {{"accountSid", Kind::kString},
+                 {"streamSid", Kind::kString},
+                 {"callSid", Kind::kString},
+                 {"tracks", Kind::kArray},
+                 {"mediaFormat", Kind::kObject},
+                 {"customParameters", Kind::kObject}},
                 found);
     expect_sid(*start, "accountSid", "AC", found);
     expect_sid(*start, "streamSid", "MZ", found);
@@ -223,9 +245,10 @@ void ConformanceChecker::check_start(const rapidjson::Value& message, CallerMess
       if (!inbound_only) flag(found, Deviation::kBadValue);
     }
     if (const Value* format = member(*start, "mediaFormat", Kind::kObject)) {
-      check_shape(*format, {{"encoding", Kind::kString}, {"sampleRate", Kind::kNumber},
-                            {"channels", Kind::kNumber}},
-                  found);
+      check_shape(
+          *format,
+          {{"encoding", Kind::kString}, {"sampleRate", Kind::kNumber}, {"channels", Kind::kNumber}},
+          found);
       expect_string(*format, "encoding", "audio/x-mulaw", found);
       expect_number(*format, "sampleRate", 8000, found);
       expect_number(*format, "channels", 1, found);
@@ -249,13 +272,19 @@ void ConformanceChecker::check_start(const rapidjson::Value& message, CallerMess
 
 void ConformanceChecker::check_media(const rapidjson::Value& message, CallerMessage& out,
                                      DeviationSet& found) {
-  check_shape(message, {{"event", Kind::kString}, {"sequenceNumber", Kind::kString},
-                        {"media", Kind::kObject}, {"streamSid", Kind::kString}},
+  check_shape(message,
+              {{"event", Kind::kString},
+               {"sequenceNumber", Kind::kString},
+               {"media", Kind::kObject},
+               {"streamSid", Kind::kString}},
               found);
   const Value* media = member(message, "media", Kind::kObject);
   if (!media) return;
-  check_shape(*media, {{"track", Kind::kString}, {"chunk", Kind::kString},
-                       {"timestamp", Kind::kString}, {"payload", Kind::kString}},
+  check_shape(*media,
+              {{"track", Kind::kString},
+               {"chunk", Kind::kString},
+               {"timestamp", Kind::kString},
+               {"payload", Kind::kString}},
               found);
   expect_string(*media, "track", "inbound", found);
 
@@ -287,24 +316,30 @@ void ConformanceChecker::check_media(const rapidjson::Value& message, CallerMess
 }
 
 void ConformanceChecker::check_dtmf(const rapidjson::Value& message, DeviationSet& found) {
-  check_shape(message, {{"event", Kind::kString}, {"streamSid", Kind::kString},
-                        {"sequenceNumber", Kind::kString}, {"dtmf", Kind::kObject}},
+  check_shape(message,
+              {{"event", Kind::kString},
+               {"streamSid", Kind::kString},
+               {"sequenceNumber", Kind::kString},
+               {"dtmf", Kind::kObject}},
               found);
   const Value* dtmf = member(message, "dtmf", Kind::kObject);
   if (!dtmf) return;
   check_shape(*dtmf, {{"track", Kind::kString}, {"digit", Kind::kString}}, found);
   expect_string(*dtmf, "track", "inbound_track", found);
   if (auto digit = string_member(*dtmf, "digit")) {
-    if (digit->size() != 1 || std::string_view("0123456789*#").find((*digit)[0]) ==
-                                  std::string_view::npos) {
+    if (digit->size() != 1 ||
+        std::string_view("0123456789*#").find((*digit)[0]) == std::string_view::npos) {
       flag(found, Deviation::kBadValue);
     }
   }
 }
 
 void ConformanceChecker::check_mark(const rapidjson::Value& message, DeviationSet& found) {
-  check_shape(message, {{"event", Kind::kString}, {"sequenceNumber", Kind::kString},
-                        {"streamSid", Kind::kString}, {"mark", Kind::kObject}},
+  check_shape(message,
+              {{"event", Kind::kString},
+               {"sequenceNumber", Kind::kString},
+               {"streamSid", Kind::kString},
+               {"mark", Kind::kObject}},
               found);
   const Value* mark = member(message, "mark", Kind::kObject);
   if (!mark) return;
@@ -327,8 +362,11 @@ void ConformanceChecker::check_mark(const rapidjson::Value& message, DeviationSe
 
 void ConformanceChecker::check_stop(const rapidjson::Value& message, DeviationSet& found) {
   saw_stop_ = true;
-  check_shape(message, {{"event", Kind::kString}, {"sequenceNumber", Kind::kString},
-                        {"streamSid", Kind::kString}, {"stop", Kind::kObject}},
+  check_shape(message,
+              {{"event", Kind::kString},
+               {"sequenceNumber", Kind::kString},
+               {"streamSid", Kind::kString},
+               {"stop", Kind::kObject}},
               found);
   const Value* stop = member(message, "stop", Kind::kObject);
   if (!stop) return;

@@ -40,7 +40,9 @@ class ConformanceChecker {
   static constexpr size_t kMaxPendingMarks = 1024;
 
   CallerMessage check_text(std::string_view text, DeviationSet& found);
-  void check_binary(DeviationSet& found) { found.set(static_cast<size_t>(Deviation::kBinaryFrame)); }
+  void check_binary(DeviationSet& found) {
+    found.set(static_cast<size_t>(Deviation::kBinaryFrame));
+  }
   void note_mark_sent(std::string name);
 
   bool saw_start() const { return saw_start_; }

@@ -44,7 +44,8 @@ void Conversation::on_tick(Clock::time_point now) {
   }
   if (utterance_) {
     const auto frame = media::FrameSource::kFrameDuration;
-    while (next_frame_ < utterance_->frame_count() && now >= utterance_start_ + next_frame_ * frame) {
+    while (next_frame_ < utterance_->frame_count() &&
+           now >= utterance_start_ + next_frame_ * frame) {
       out_.send_media(utterance_->frame_base64(next_frame_));
       ++next_frame_;
     }

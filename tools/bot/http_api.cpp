@@ -1,8 +1,8 @@
 #include "bot/http_api.h"
 
-#include <asio/post.hpp>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <asio/post.hpp>
 
 #include <fmt/format.h>
 
@@ -102,7 +102,8 @@ void HttpApi::incoming_call(const ServerConnection& con) {
             form ? "missing CallSid\n" : "body is not application/x-www-form-urlencoded\n");
     return;
   }
-  std::vector<std::pair<std::string, std::string>> parameters = {{"CallSid", std::string(*call_sid)}};
+  std::vector<std::pair<std::string, std::string>> parameters = {
+      {"CallSid", std::string(*call_sid)}};
   for (const char* name : {"From", "To"}) {
     if (auto v = form->get(name)) parameters.emplace_back(name, std::string(*v));
   }
@@ -198,6 +199,8 @@ std::string health_details_json(const BotContext& context) {
     w.String(("idle-release=" + format_duration(config.faults.idle_release)).c_str());
   }
   w.EndArray();
+  w.Key("no_start_timeout");
+  w.String(format_duration(config.no_start_timeout).c_str());
   w.Key("counters");
   w.StartObject();
   context.counters.visit([&](const char* name, uint64_t value) {

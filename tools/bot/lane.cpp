@@ -63,13 +63,16 @@ Lane::Lane(BotContext& context)
     ::setsockopt(acceptor->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
     return websocketpp::lib::error_code();
   });
-  server_.set_validate_handler([this](websocketpp::connection_hdl hdl) { return on_validate(hdl); });
+  server_.set_validate_handler(
+      [this](websocketpp::connection_hdl hdl) { return on_validate(hdl); });
   server_.set_http_handler(
       [this](websocketpp::connection_hdl hdl) { http_.handle(server_.get_con_from_hdl(hdl)); });
   server_.set_fail_handler([this](websocketpp::connection_hdl hdl) { on_fail(hdl); });
 }
 
-Lane::~Lane() { stop(); }
+Lane::~Lane() {
+  stop();
+}
 
 void Lane::listen(const std::string& host, uint16_t port) {
   asio::error_code address_error;

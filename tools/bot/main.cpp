@@ -1,6 +1,7 @@
 // callsim-bot: parse the flags, run the bot until SIGINT/SIGTERM, pick the exit code.
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <cstdio>
 #include <exception>
@@ -31,6 +32,15 @@ void write_port_file(const std::string& path, uint16_t port) {
   }
 }
 
+// Every call is a socket: allow as many as the hard limit does.
+void raise_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -44,6 +54,9 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // A caller that vanishes mid-write must not kill the process.
+  signal(SIGPIPE, SIG_IGN);
+  raise_file_limit();
 
   static std::mutex log_mutex;
   auto log = [](std::string_view line) {

@@ -203,7 +203,9 @@ void Session::finish(const char* outcome, uint16_t close_code, const std::string
   port_.close(close_code, reason);
 }
 
-void Session::end_slot(EndEvent event) { context_.ledger.end(slot_, event); }
+void Session::end_slot(EndEvent event) {
+  context_.ledger.end(slot_, event);
+}
 
 void Session::on_tick(Clock::time_point now) {
   const BotConfig& config = context_.config;
@@ -220,7 +222,8 @@ void Session::on_tick(Clock::time_point now) {
         conversation_->on_tick(now);
         context_.counters.answers += conversation_->answers() - answers;
       }
-      if (config.faults.idle_release > Nanos(0) && now - last_media_ >= config.faults.idle_release) {
+      if (config.faults.idle_release > Nanos(0) &&
+          now - last_media_ >= config.faults.idle_release) {
         // The service decides the call is over while the caller's socket stays open.
         context_.counters.idle_releases++;
         outcome_ = "idle-released";
@@ -252,9 +255,10 @@ void Session::on_closed(Clock::time_point, uint16_t local_close_code) {
 
 std::string Session::summary(Clock::time_point now) const {
   double seconds = std::chrono::duration<double>(now - opened_).count();
-  return fmt::format("call {} stream {} outcome={} admitted={} frames_in={} frames_out={} secs={:.1f}",
-                     printable(call_sid_), printable(stream_sid_), outcome_,
-                     slot_ ? "yes" : "no", frames_in_, frames_out_, seconds);
+  return fmt::format(
+      "call {} stream {} outcome={} admitted={} frames_in={} frames_out={} secs={:.1f}",
+      printable(call_sid_), printable(stream_sid_), outcome_, slot_ ? "yes" : "no", frames_in_,
+      frames_out_, seconds);
 }
 
 void Session::send_media(std::string_view payload_base64) {

@@ -25,9 +25,9 @@ enum class EndEvent {
 
 // One admitted call's hold on the cap.
 struct Slot {
-  std::string member;    // its identity in the gauge set: the CallSid, or ws-… for upgrades
-  std::string call_sid;  // empty until known
-  int releases = 0;      // how many times it was given back (more than 1 only with a fault)
+  std::string member;      // its identity in the gauge set: the CallSid, or ws-… for upgrades
+  std::string call_sid;    // empty until known
+  int releases = 0;        // how many times it was given back (more than 1 only with a fault)
   bool streaming = false;  // a WebSocket serves this call (webhook admission)
 };
 

@@ -11,12 +11,23 @@ std::string xml_escape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -46,6 +57,8 @@ std::string rejection_twiml(RejectTwiml style) {
   return out;
 }
 
-std::string hangup_twiml() { return std::string(kXmlDeclaration) + "<Response><Hangup/></Response>"; }
+std::string hangup_twiml() {
+  return std::string(kXmlDeclaration) + "<Response><Hangup/></Response>";
+}
 
 }  // namespace callsim::bot

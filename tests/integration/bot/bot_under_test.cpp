@@ -20,7 +20,9 @@ BotUnderTest::BotUnderTest(const std::function<void(BotConfig&)>& configure) {
   bot_ = std::make_unique<Bot>(std::move(config));
 }
 
-BotUnderTest::~BotUnderTest() { bot_->stop(); }
+BotUnderTest::~BotUnderTest() {
+  bot_->stop();
+}
 
 long long BotUnderTest::gauge() {
   if (counter_gauge_) {

@@ -9,11 +9,11 @@ namespace callsim::bot::test {
 
 // What one burst of simultaneous calls showed, from both sides.
 struct BurstOutcome {
-  uint64_t admitted = 0;          // the bot's admission verdicts
+  uint64_t admitted = 0;  // the bot's admission verdicts
   uint64_t rejected = 0;
-  size_t closed_1013 = 0;         // calls the caller saw closed "try again later"
-  size_t refused_503 = 0;         // upgrades the caller saw answered 503
-  size_t served = 0;              // calls still open once every verdict was in
+  size_t closed_1013 = 0;          // calls the caller saw closed "try again later"
+  size_t refused_503 = 0;          // upgrades the caller saw answered 503
+  size_t served = 0;               // calls still open once every verdict was in
   long long gauge_while_held = 0;  // the Redis gauge with every admitted call still live
   bool settled = false;            // every call ended and the gauge went back to 0
 };

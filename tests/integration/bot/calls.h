@@ -10,8 +10,12 @@
 
 namespace callsim::bot::test {
 
-inline std::string call_sid(uint64_t n) { return twilio_sid("CA", n); }
-inline std::string stream_sid(uint64_t n) { return twilio_sid("MZ", n); }
+inline std::string call_sid(uint64_t n) {
+  return twilio_sid("CA", n);
+}
+inline std::string stream_sid(uint64_t n) {
+  return twilio_sid("MZ", n);
+}
 
 // connected + start, as Twilio opens a stream.
 inline size_t place_call(TwilioCalls& callers, uint64_t n) {
@@ -24,6 +28,8 @@ inline void hang_up(TwilioCalls& callers, size_t call, uint64_t n, uint64_t sequ
   callers.close(call);
 }
 
-inline bool is_closed(const TwilioCalls::Call& c) { return c.closed; }
+inline bool is_closed(const TwilioCalls::Call& c) {
+  return c.closed;
+}
 
 }  // namespace callsim::bot::test

@@ -76,7 +76,8 @@ TEST(Fault, DoubleReleaseDrivesTheGaugeBelowTheLiveCalls) {
     ASSERT_TRUE(callers.wait_for(second, [](const TwilioCalls::Call& c) { return !c.closed; }));
     hang_up(callers, second, 2);
     EXPECT_TRUE(bot.gauge_becomes(faulty ? -2 : 0));
-    ASSERT_TRUE(bot.eventually([&](const Counters& c) { return c.releases == (faulty ? 4u : 2u); }));
+    ASSERT_TRUE(
+        bot.eventually([&](const Counters& c) { return c.releases == (faulty ? 4u : 2u); }));
     EXPECT_EQ(bot.counters().double_releases, faulty ? 2u : 0u);
     EXPECT_EQ(bot.bot().active_calls(), 0);
   }
@@ -233,8 +234,9 @@ TEST(Fault, NoStartTimeoutClosesTheStreamAndLeavesTheWebhookSlot) {
     EXPECT_EQ(callers.snapshot(mute).close_reason, "No START event");
     std::this_thread::sleep_for(kTimeout);
     EXPECT_EQ(bot.gauge(), 1) << "nothing tied the stream to the webhook's slot";
-    auto status = http_post_form(bot.port(), "/webhook/call_status",
-                                 form_body({{"CallSid", call_sid(1)}, {"CallStatus", "completed"}}));
+    auto status =
+        http_post_form(bot.port(), "/webhook/call_status",
+                       form_body({{"CallSid", call_sid(1)}, {"CallStatus", "completed"}}));
     EXPECT_EQ(status.status, 204);
     EXPECT_TRUE(bot.gauge_becomes(0));
   }

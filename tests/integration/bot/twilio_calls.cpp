@@ -88,7 +88,9 @@ size_t TwilioCalls::open(std::vector<std::string> on_open) {
   return index;
 }
 
-void TwilioCalls::send(size_t call, std::string text) { send_all(call, {std::move(text)}); }
+void TwilioCalls::send(size_t call, std::string text) {
+  send_all(call, {std::move(text)});
+}
 
 void TwilioCalls::send_all(size_t call, std::vector<std::string> texts) {
   post([this, call, texts = std::move(texts)] {

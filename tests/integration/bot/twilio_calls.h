@@ -22,9 +22,9 @@ class TwilioCalls {
 
   struct Call {
     bool opened = false;
-    bool failed = false;   // the upgrade was refused or the connection failed
-    int http_status = 0;   // the upgrade's answer when failed
-    bool closed = false;   // the WebSocket ended after opening
+    bool failed = false;      // the upgrade was refused or the connection failed
+    int http_status = 0;      // the upgrade's answer when failed
+    bool closed = false;      // the WebSocket ended after opening
     uint16_t close_code = 0;  // the bot's close code (0: none, e.g. after a reset)
     std::string close_reason;
     std::vector<std::string> received;  // text messages from the bot, in order
@@ -38,6 +38,7 @@ class TwilioCalls {
 
   // Opens a stream and sends `on_open` (e.g. connected + start) as soon as it is open.
   size_t open(std::vector<std::string> on_open);
+  // The sends below reach the bot only once the call is open (they are dropped before).
   void send(size_t call, std::string text);
   void send_all(size_t call, std::vector<std::string> texts);
   void send_binary(size_t call, std::string bytes);

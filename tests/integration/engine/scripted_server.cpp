@@ -133,6 +133,7 @@ ScriptedServer::ScriptedServer(Behaviour behaviour) : impl_(std::make_unique<Imp
     auto con = impl_->server.get_con_from_hdl(hdl);
     std::lock_guard<std::mutex> lock(impl_->mutex);
     Connection& record = impl_->record_for(hdl);
+    record.upgrade_requested = true;
     record.resource = con->get_resource();
     for (const auto& [name, value] : con->get_request().get_headers()) {
       std::string lower = name;
@@ -178,10 +179,13 @@ ScriptedServer::ScriptedServer(Behaviour behaviour) : impl_(std::make_unique<Imp
     Connection& record = impl_->record_for(hdl);
     record.closed = true;
     record.close_code = con->get_remote_close_code();
+    // The allocator may hand a later connection the same address.
+    impl_->index_of.erase(hdl.lock().get());
   });
   server.set_fail_handler([this](websocketpp::connection_hdl hdl) {
     std::lock_guard<std::mutex> lock(impl_->mutex);
     impl_->record_for(hdl).closed = true;
+    impl_->index_of.erase(hdl.lock().get());
   });
   server.listen(asio::ip::tcp::endpoint(asio::ip::address_v4::loopback(), 0));
   std::error_code ec;
@@ -205,13 +209,16 @@ std::string ScriptedServer::url() const {
 
 std::vector<ScriptedServer::Connection> ScriptedServer::connections() const {
   std::lock_guard<std::mutex> lock(impl_->mutex);
-  return impl_->connections;
+  std::vector<Connection> upgraded;
+  for (const auto& c : impl_->connections) {
+    if (c.upgrade_requested) upgraded.push_back(c);
+  }
+  return upgraded;
 }
 
 size_t ScriptedServer::closed_count() const {
-  std::lock_guard<std::mutex> lock(impl_->mutex);
   size_t n = 0;
-  for (const auto& c : impl_->connections) n += c.closed;
+  for (const auto& c : connections()) n += c.closed;
   return n;
 }
 

@@ -32,6 +32,8 @@ class ScriptedServer {
     bool binary = false;
   };
   struct Connection {
+    bool upgrade_requested =
+        false;  // false: a bare TCP connection (e.g. callsim's reachability probe)
     std::string resource;
     std::map<std::string, std::string> headers;  // lower-case names
     std::vector<Received> messages;
@@ -44,7 +46,7 @@ class ScriptedServer {
 
   int port() const { return port_; }
   std::string url() const;
-  // Snapshot of every connection so far, in accept order.
+  // Snapshot of every connection that asked for an upgrade, in accept order.
   std::vector<Connection> connections() const;
   size_t closed_count() const;
 

@@ -142,4 +142,31 @@ std::vector<uint8_t> ogg_file(const std::vector<std::vector<uint8_t>>& packets,
   return ogg.finish();
 }
 
+OggPackets split_ogg(const std::vector<uint8_t>& bytes) {
+  ogg_sync_state sync;
+  ogg_sync_init(&sync);
+  char* buffer = ogg_sync_buffer(&sync, static_cast<long>(bytes.size()));
+  std::copy(bytes.begin(), bytes.end(), buffer);
+  ogg_sync_wrote(&sync, static_cast<long>(bytes.size()));
+  ogg_stream_state stream;
+  bool started = false;
+  OggPackets out;
+  ogg_page page;
+  while (ogg_sync_pageout(&sync, &page) == 1) {
+    if (!started) {
+      ogg_stream_init(&stream, ogg_page_serialno(&page));
+      started = true;
+    }
+    ogg_stream_pagein(&stream, &page);
+    ogg_packet packet;
+    while (ogg_stream_packetout(&stream, &packet) == 1) {
+      out.packets.emplace_back(packet.packet, packet.packet + packet.bytes);
+      out.granules.push_back(packet.granulepos);
+    }
+  }
+  if (started) ogg_stream_clear(&stream);
+  ogg_sync_clear(&sync);
+  return out;
+}
+
 }  // namespace callsim::media::test

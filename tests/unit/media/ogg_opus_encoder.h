@@ -26,6 +26,14 @@ std::vector<uint8_t> encode_ogg_opus(const std::vector<int16_t>& interleaved,
 std::vector<uint8_t> ogg_file(const std::vector<std::vector<uint8_t>>& packets,
                               const std::vector<int64_t>& granules);
 
+// The packets of a single-stream Ogg file and the granule position each carries (-1 for none);
+// ogg_file(split.packets, split.granules) rebuilds an equivalent file with valid checksums.
+struct OggPackets {
+  std::vector<std::vector<uint8_t>> packets;
+  std::vector<int64_t> granules;
+};
+OggPackets split_ogg(const std::vector<uint8_t>& bytes);
+
 // OpusHead / OpusTags packets.
 std::vector<uint8_t> opus_head(int channels, int pre_skip, int input_rate, int16_t gain_q8,
                                int family, int streams, int coupled,

@@ -3,7 +3,7 @@
 // arrived relative to the call's first frame (arrival - (first arrival + timestamp delta)).
 // It prints its own CPU use so the benchmark can show the receiver was not the bottleneck.
 //
-//   callsim-bench-receiver PORT SECONDS_IDLE_BEFORE_EXIT
+//   callsim-bench-receiver PORT SECONDS_IDLE_BEFORE_EXIT   (PORT 0 picks a free one)
 #include <sys/resource.h>
 
 #include <chrono>
@@ -122,7 +122,8 @@ int main(int argc, char** argv) {
     });
   };
   watch();
-  std::printf("receiver listening on 127.0.0.1:%d\n", port);
+  std::error_code ec;
+  std::printf("receiver listening on 127.0.0.1:%d\n", server.get_local_endpoint(ec).port());
   std::fflush(stdout);
   server.run();
 

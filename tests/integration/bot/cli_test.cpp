@@ -1,0 +1,139 @@
+// The callsim-bot binary: one line and exit 2 for bad flags, exit 3 when Redis is not there,
+// the listening line and the port file, a clean stop on SIGTERM that releases live calls.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "calls.h"
+#include "child_process.h"
+#include "raw_http.h"
+#include "redis_server.h"
+
+namespace callsim::bot::test {
+namespace {
+
+using callsim::test::ChildProcess;
+using callsim::test::RedisServer;
+using callsim::test::TempDir;
+
+const std::string kBot = std::string(CALLSIM_BIN_DIR) + "/callsim-bot";
+
+struct Exit {
+  int status = -1;
+  std::string output;
+};
+
+Exit run_to_exit(std::vector<std::string> args) {
+  TempDir dir;
+  args.insert(args.begin(), kBot);
+  ChildProcess bot(args, dir.path() + "/out.txt");
+  Exit run;
+  run.status = bot.wait_for(std::chrono::seconds(20)).value_or(-1);
+  run.output = bot.output();
+  return run;
+}
+
+size_t lines(const std::string& text) {
+  return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+void expect_one_line_error(const Exit& run, int status, const std::string& mentions) {
+  EXPECT_EQ(run.status, status) << run.output;
+  EXPECT_EQ(lines(run.output), 1u) << run.output;
+  EXPECT_EQ(run.output.rfind("callsim-bot: ", 0), 0u) << run.output;
+  EXPECT_NE(run.output.find(mentions), std::string::npos) << run.output;
+}
+
+TEST(BotCommandLine, BadFlagsPrintOneLineAndExit2) {
+  const std::string redis = "--redis=unix:///nonexistent.sock";
+  expect_one_line_error(run_to_exit({"--bogus", redis}), 2, "--bogus");
+  expect_one_line_error(run_to_exit({}), 2, "--redis");
+  expect_one_line_error(run_to_exit({redis, "--admission", "yolo"}), 2, "yolo");
+  expect_one_line_error(run_to_exit({redis, "--admit-at", "dial"}), 2, "dial");
+  expect_one_line_error(run_to_exit({redis, "--fault", "explode"}), 2, "explode");
+  expect_one_line_error(run_to_exit({redis, "--fault", "release-delay=5"}), 2, "release-delay");
+  expect_one_line_error(run_to_exit({redis, "--fault", "double-release=1s"}), 2, "double-release");
+  expect_one_line_error(run_to_exit({redis, "--admission", "set-lua", "--fault", "clamp-reset"}), 2,
+                        "clamp-reset");
+  expect_one_line_error(run_to_exit({redis, "--listen", "nonsense"}), 2, "--listen");
+  expect_one_line_error(run_to_exit({redis, "--listen", "127.0.0.1:99999"}), 2, "99999");
+  expect_one_line_error(run_to_exit({"--redis", "http://x"}), 2, "http://x");
+  expect_one_line_error(run_to_exit({redis, "--cap", "-1"}), 2, "--cap");
+}
+
+TEST(BotCommandLine, HelpListsTheFlags) {
+  Exit run = run_to_exit({"--help"});
+  EXPECT_EQ(run.status, 0);
+  for (const char* flag : {"--admission", "--admit-at", "--fault", "--race-window-us",
+                           "--port-file", "--reject-twiml", "--silent", "--think-ms"}) {
+    EXPECT_NE(run.output.find(flag), std::string::npos) << flag;
+  }
+}
+
+TEST(BotCommandLine, UnreachableRedisExits3) {
+  int port = callsim::test::free_tcp_port();
+  expect_one_line_error(run_to_exit({"--redis", "redis://127.0.0.1:" + std::to_string(port)}), 3,
+                        "Redis");
+}
+
+TEST(BotCommandLine, UnusableAudioOrAddressExits2) {
+  RedisServer redis;
+  expect_one_line_error(
+      run_to_exit({"--redis", redis.unix_url(), "--greeting", "/nonexistent.opus"}), 2,
+      "--greeting");
+  // Redis holds this port without SO_REUSEPORT.
+  expect_one_line_error(run_to_exit({"--redis", redis.unix_url(), "--listen",
+                                     "127.0.0.1:" + std::to_string(redis.port())}),
+                        2, "cannot listen");
+}
+
+TEST(BotCommandLine, ServesUntilSigtermAndReleasesLiveCalls) {
+  RedisServer redis;
+  TempDir dir;
+  std::string port_file = dir.path() + "/bot.port";
+  ChildProcess bot({kBot, "--listen", "127.0.0.1:0", "--port-file", port_file, "--redis",
+                    redis.unix_url(), "--silent", "--cap", "3"},
+                   dir.path() + "/out.txt");
+  ASSERT_TRUE(callsim::test::eventually([&] { return std::ifstream(port_file).peek() != EOF; },
+                                        std::chrono::seconds(10)))
+      << bot.output();
+  int port = 0;
+  std::ifstream(port_file) >> port;
+  ASSERT_GT(port, 0);
+  EXPECT_NE(bot.output().find("listening on 127.0.0.1:" + std::to_string(port) + "\n"),
+            std::string::npos)
+      << bot.output();
+  EXPECT_EQ(http_get(static_cast<uint16_t>(port), "/health").body, "ok");
+
+  TwilioCalls callers(static_cast<uint16_t>(port));
+  size_t live = place_call(callers, 1);
+  size_t done = place_call(callers, 2);
+  auto gauge = [&] {
+    auto reply = redis.command("GET %s", "calls:active_count");
+    return reply->type == REDIS_REPLY_STRING ? std::atoi(reply->str) : 0;
+  };
+  ASSERT_TRUE(callsim::test::eventually([&] { return gauge() == 2; }, std::chrono::seconds(10)));
+  hang_up(callers, done, 2);
+  ASSERT_TRUE(callers.wait_for(done, is_closed));
+
+  bot.signal(SIGTERM);
+  EXPECT_EQ(bot.wait_for(std::chrono::seconds(10)).value_or(-1), 0) << bot.output();
+  ASSERT_TRUE(callers.wait_for(live, is_closed));
+  EXPECT_EQ(callers.snapshot(live).close_code, 1001);
+  EXPECT_EQ(gauge(), 0);
+  std::string out = bot.output();
+  EXPECT_NE(out.find("call " + call_sid(2) + " stream " + stream_sid(2) + " outcome=completed"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("call " + call_sid(1) + " stream " + stream_sid(1) + " outcome=hangup"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("stopping (SIGTERM)"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace callsim::bot::test

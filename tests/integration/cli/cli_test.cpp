@@ -1,0 +1,176 @@
+// The callsim binary as a user meets it: exit codes, one-line errors, SIGINT, the JSON report.
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+#include <signal.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "child_process.h"
+#include "scripted_server.h"
+
+namespace callsim {
+namespace {
+
+using namespace std::chrono_literals;
+using test::ChildProcess;
+using test::ScriptedServer;
+using test::TempDir;
+
+const std::string kCallsim = std::string(CALLSIM_BIN_DIR) + "/callsim";
+
+struct Result {
+  int status = -1;
+  std::string output;
+};
+
+Result run_callsim(const std::vector<std::string>& args, const TempDir& dir,
+                   std::chrono::seconds timeout = 60s) {
+  std::vector<std::string> argv = {kCallsim};
+  argv.insert(argv.end(), args.begin(), args.end());
+  ChildProcess process(argv, dir.path() + "/out.txt");
+  Result r;
+  r.status = process.wait_for(timeout).value_or(-1);
+  r.output = process.output();
+  return r;
+}
+
+size_t line_count(const std::string& text) {
+  return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+rapidjson::Document read_json(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  rapidjson::Document doc;
+  doc.Parse(ss.str().c_str());
+  EXPECT_FALSE(doc.HasParseError()) << path;
+  return doc;
+}
+
+TEST(Cli, UnknownFlagIsOneLineAndExit2) {
+  TempDir dir;
+  Result r = run_callsim({"--concurent", "60"}, dir);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(line_count(r.output), 1u) << r.output;
+  EXPECT_NE(r.output.find("--concurent"), std::string::npos) << r.output;
+}
+
+TEST(Cli, BadValuesNameTheirFlagAndExit2) {
+  TempDir dir;
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"--hold", "5"},
+                                               {"--concurrent", "0"},
+                                               {"--url", "http://x/"},
+                                               {"--calls", "10", "--concurrent", "20"},
+                                               {"--gauge-trace", "bogus"},
+                                               {"--redis", "mysql://x"},
+                                               {"--drop-ratio", "1.5"},
+                                               {"--param", "novalue"}}) {
+    Result r = run_callsim(args, dir);
+    EXPECT_EQ(r.status, 2) << args[0] << ": " << r.output;
+    EXPECT_EQ(line_count(r.output), 1u) << r.output;
+    EXPECT_NE(r.output.find(args[0]), std::string::npos) << r.output;
+  }
+}
+
+TEST(Cli, MissingFixtureNamesTheFile) {
+  TempDir dir;
+  Result r = run_callsim({"--fixture", "/no/such/file.wav", "--gauge", "none"}, dir);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find("/no/such/file.wav"), std::string::npos) << r.output;
+}
+
+TEST(Cli, UnreachableTargetIsExit3BeforeAnyCall) {
+  TempDir dir;
+  std::string url = "ws://127.0.0.1:" + std::to_string(test::free_tcp_port()) + "/ws/twilio-media";
+  Result r = run_callsim({"--url", url, "--gauge", "none"}, dir);
+  EXPECT_EQ(r.status, 3) << r.output;
+  EXPECT_NE(r.output.find("cannot reach"), std::string::npos) << r.output;
+}
+
+TEST(Cli, UnreachableRedisIsExit3) {
+  TempDir dir;
+  ScriptedServer server(ScriptedServer::Behaviour::kSink);
+  std::string redis = "redis://127.0.0.1:" + std::to_string(test::free_tcp_port()) + "/0";
+  Result r = run_callsim({"--url", server.url(), "--redis", redis}, dir);
+  EXPECT_EQ(r.status, 3) << r.output;
+  EXPECT_TRUE(server.connections().empty());
+}
+
+TEST(Cli, GeneratorFallingBehindIsExit4) {
+  TempDir dir;
+  ScriptedServer server(ScriptedServer::Behaviour::kSink);
+  Result r = run_callsim({"--url", server.url(), "--gauge", "none", "--concurrent", "5", "--hold",
+                          "1s", "--lateness-budget", "1ns", "--progress", "off"},
+                         dir);
+  EXPECT_EQ(r.status, 4) << r.output;
+  EXPECT_NE(r.output.find("RUN INVALID"), std::string::npos) << r.output;
+}
+
+TEST(Cli, SigintStopsLiveCallsWithStopAndWritesAnInterruptedReport) {
+  TempDir dir;
+  ScriptedServer server(ScriptedServer::Behaviour::kSink);
+  std::string report = dir.path() + "/run.json";
+  ChildProcess process({kCallsim, "--url", server.url(), "--gauge", "none", "--concurrent", "8",
+                        "--hold", "60s", "--progress", "off", "--report", report},
+                       dir.path() + "/out.txt");
+  ASSERT_TRUE(test::eventually(
+      [&] {
+        auto cons = server.connections();
+        if (cons.size() < 8) return false;
+        for (const auto& c : cons) {
+          if (c.messages.size() < 5) return false;
+        }
+        return true;
+      },
+      20s));
+  process.signal(SIGINT);
+  auto status = process.wait_for(20s);
+  ASSERT_TRUE(status.has_value()) << "callsim did not exit after SIGINT";
+  EXPECT_EQ(*status, 130) << process.output();
+  ASSERT_TRUE(test::eventually([&] { return server.closed_count() == 8; }, 10s));
+  for (const auto& con : server.connections()) {
+    ASSERT_FALSE(con.messages.empty());
+    EXPECT_NE(con.messages.back().text.find("\"event\":\"stop\""), std::string::npos);
+    EXPECT_EQ(con.close_code, 1000);
+  }
+  auto doc = read_json(report);
+  EXPECT_TRUE(doc["interrupted"].GetBool());
+  EXPECT_EQ(doc["calls"].Size(), 8u);
+  EXPECT_EQ(doc["outcomes"]["interrupted"].GetUint64(), 8u);
+}
+
+TEST(Cli, ReportHoldsConfigOutcomesHistogramsAndEveryCall) {
+  TempDir dir;
+  ScriptedServer server(ScriptedServer::Behaviour::kSink);
+  std::string report = dir.path() + "/run.json";
+  Result r = run_callsim(
+      {"--url", server.url(), "--gauge", "none", "--concurrent", "6", "--calls", "9", "--hold",
+       "1s", "--seed", "7", "--progress", "off", "--report", report, "--param", "tenant=acme"},
+      dir);
+  ASSERT_EQ(r.status, 0) << r.output;
+  auto doc = read_json(report);
+  EXPECT_EQ(doc["config"]["concurrent"].GetInt(), 6);
+  EXPECT_EQ(doc["config"]["calls"].GetInt64(), 9);
+  EXPECT_EQ(doc["config"]["seed"].GetUint64(), 7u);
+  EXPECT_STREQ(doc["config"]["params"]["tenant"].GetString(), "acme");
+  EXPECT_EQ(doc["outcomes"]["completed"].GetUint64(), 9u);
+  EXPECT_EQ(doc["frames_sent"].GetUint64(), 9u * 50u);
+  EXPECT_EQ(doc["histograms"]["send_lateness"]["count"].GetUint64(), 450u);
+  ASSERT_EQ(doc["calls"].Size(), 9u);
+  for (const auto& call : doc["calls"].GetArray()) {
+    EXPECT_STREQ(call["outcome"].GetString(), "completed");
+    EXPECT_EQ(std::string(call["call_sid"].GetString()).size(), 34u);
+    EXPECT_EQ(call["frames_sent"].GetUint64(), 50u);
+  }
+  // Replacement calls: 9 connections with only 6 at a time.
+  EXPECT_EQ(server.connections().size(), 9u);
+  // customParameters reach the server in start.
+  EXPECT_NE(
+      server.connections()[0].messages[1].text.find(R"("customParameters":{"tenant":"acme"})"),
+      std::string::npos);
+}
+
+}  // namespace
+}  // namespace callsim
