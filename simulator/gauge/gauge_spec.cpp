@@ -21,8 +21,8 @@ constexpr std::array<std::pair<std::string_view, GaugeKind>, 4> kRedisPrefixes =
 
 // Reads a user might reasonably expect to work; rejecting them beats silently treating
 // "llen:queue" as the name of a counter.
-constexpr std::array<std::string_view, 5> kUnsupportedPrefixes = {"llen:", "xlen:", "strlen:",
-                                                                  "pfcount:", "zcount:"};
+constexpr std::array<std::string_view, 5> kUnsupportedPrefixes = {
+    "llen:", "xlen:", "strlen:", "pfcount:", "zcount:"};
 
 bool starts_with(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
@@ -49,8 +49,8 @@ GaugeSpec parse_http(std::string_view text) {
   }
   for (char c : text) {
     if (static_cast<unsigned char>(c) <= ' ') {
-      throw InputError(fmt::format("--gauge '{}' must not contain spaces or control characters",
-                                   text));
+      throw InputError(
+          fmt::format("--gauge '{}' must not contain spaces or control characters", text));
     }
   }
   return spec;
@@ -60,12 +60,18 @@ GaugeSpec parse_http(std::string_view text) {
 
 std::string GaugeSpec::display() const {
   switch (kind) {
-    case GaugeKind::kNone: return "none";
-    case GaugeKind::kRedisGet: return "get:" + key;
-    case GaugeKind::kRedisScard: return "scard:" + key;
-    case GaugeKind::kRedisHlen: return "hlen:" + key;
-    case GaugeKind::kRedisZcard: return "zcard:" + key;
-    case GaugeKind::kHttpJson: return http_url + "#" + json_pointer;
+    case GaugeKind::kNone:
+      return "none";
+    case GaugeKind::kRedisGet:
+      return "get:" + key;
+    case GaugeKind::kRedisScard:
+      return "scard:" + key;
+    case GaugeKind::kRedisHlen:
+      return "hlen:" + key;
+    case GaugeKind::kRedisZcard:
+      return "zcard:" + key;
+    case GaugeKind::kHttpJson:
+      return http_url + "#" + json_pointer;
   }
   return "unknown";
 }

@@ -41,11 +41,11 @@ const char* to_string(TraceMode mode);
 
 // Everything the gauge watcher is configured with; the CLI flags map onto it one to one.
 struct GaugeOptions {
-  GaugeSpec spec;                                       // --gauge
+  GaugeSpec spec;                                      // --gauge
   std::string redis_url = "redis://127.0.0.1:6379/0";  // --redis
-  Nanos interval = std::chrono::milliseconds(1);        // --gauge-interval
-  TraceMode trace = TraceMode::kMonitor;                // --gauge-trace
-  Nanos connect_timeout = std::chrono::seconds(2);      // Redis connect/read, HTTP request
+  Nanos interval = std::chrono::milliseconds(1);       // --gauge-interval
+  TraceMode trace = TraceMode::kMonitor;               // --gauge-trace
+  Nanos connect_timeout = std::chrono::seconds(2);     // Redis connect/read, HTTP request
 };
 
 // Throws InputError naming the flag (--redis, --gauge-interval) when a value cannot work.

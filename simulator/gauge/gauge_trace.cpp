@@ -17,12 +17,18 @@ double ms_since(TimePoint origin, TimePoint t) {
 
 const char* kind_name(GaugeKind kind) {
   switch (kind) {
-    case GaugeKind::kNone: return "none";
-    case GaugeKind::kRedisGet: return "get";
-    case GaugeKind::kRedisScard: return "scard";
-    case GaugeKind::kRedisHlen: return "hlen";
-    case GaugeKind::kRedisZcard: return "zcard";
-    case GaugeKind::kHttpJson: return "http_json";
+    case GaugeKind::kNone:
+      return "none";
+    case GaugeKind::kRedisGet:
+      return "get";
+    case GaugeKind::kRedisScard:
+      return "scard";
+    case GaugeKind::kRedisHlen:
+      return "hlen";
+    case GaugeKind::kRedisZcard:
+      return "zcard";
+    case GaugeKind::kHttpJson:
+      return "http_json";
   }
   return "unknown";
 }
@@ -31,11 +37,16 @@ const char* kind_name(GaugeKind kind) {
 
 const char* to_string(EventOrigin origin) {
   switch (origin) {
-    case EventOrigin::kSnapshot: return "snapshot";
-    case EventOrigin::kClient: return "client";
-    case EventOrigin::kScript: return "script";
-    case EventOrigin::kExpiry: return "expiry";
-    case EventOrigin::kResync: return "resync";
+    case EventOrigin::kSnapshot:
+      return "snapshot";
+    case EventOrigin::kClient:
+      return "client";
+    case EventOrigin::kScript:
+      return "script";
+    case EventOrigin::kExpiry:
+      return "expiry";
+    case EventOrigin::kResync:
+      return "resync";
   }
   return "unknown";
 }
@@ -93,8 +104,10 @@ void write_gauge_trace_json(JsonWriter& w, const GaugeTrace& trace, TimePoint or
     w.Key("t_ms");
     w.Double(ms_since(origin, e.at));
     w.Key("value");
-    if (e.value) w.Int64(*e.value);
-    else w.Null();
+    if (e.value)
+      w.Int64(*e.value);
+    else
+      w.Null();
     w.Key("origin");
     w.String(to_string(e.origin));
     if (!e.command.empty()) {

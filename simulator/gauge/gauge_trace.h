@@ -5,7 +5,6 @@
 #include <string>
 #include <vector>
 
-
 #include "core/clock.h"
 #include "gauge/gauge_spec.h"
 
@@ -35,7 +34,7 @@ struct GaugeEvent {
   int64_t redis_time_us = 0;     // Redis wall clock as MONITOR printed it
   std::optional<int64_t> value;  // nullopt: the key held something that is not a count
   EventOrigin origin = EventOrigin::kClient;
-  std::string command;           // e.g. "INCR", "DECR"; empty for snapshot/expiry/resync
+  std::string command;  // e.g. "INCR", "DECR"; empty for snapshot/expiry/resync
 };
 
 // Everything the gauge watcher saw in one run.

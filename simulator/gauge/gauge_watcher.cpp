@@ -49,22 +49,25 @@ GaugeWatcher::~GaugeWatcher() {
 
 void GaugeWatcher::connect() {
   if (!enabled() || redis_ || http_) return;
+  // Readers are kept only once verified, so a failed connect() can be retried in full.
   if (options_.spec.kind == GaugeKind::kHttpJson) {
-    http_ = std::make_unique<HttpGaugeReader>(options_.spec, options_.connect_timeout);
-    http_->verify();
+    auto http = std::make_unique<HttpGaugeReader>(options_.spec, options_.connect_timeout);
+    http->verify();
+    http_ = std::move(http);
     return;
   }
-  redis_ = std::make_unique<RedisGaugeReader>(options_.spec, parse_redis_url(options_.redis_url),
-                                              options_.connect_timeout);
-  redis_->verify();
+  auto redis = std::make_unique<RedisGaugeReader>(
+      options_.spec, parse_redis_url(options_.redis_url), options_.connect_timeout);
+  redis->verify();
+  redis_ = std::move(redis);
   if (options_.trace == TraceMode::kMonitor) setup_monitor();
 }
 
 void GaugeWatcher::setup_monitor() {
   const RedisUrl& url = redis_->url();
   try {
-    monitor_ = connect_redis(url, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                      options_.connect_timeout));
+    monitor_ = connect_redis(
+        url, std::chrono::duration_cast<std::chrono::milliseconds>(options_.connect_timeout));
     RedisReply reply = redis_command(monitor_.get(), {"MONITOR"});
     if (reply->type == REDIS_REPLY_ERROR) {
       monitor_refusal_ = fmt::format("Redis {} refused MONITOR ({}); sampling instead",
@@ -133,10 +136,11 @@ GaugeTrace GaugeWatcher::stop() {
   if (tracer_) {
     tracer_->finish(out);
   } else if (enabled()) {
-    out.not_exact_reason = !monitor_refusal_.empty()           ? monitor_refusal_
-                           : http_                             ? "HTTP gauges are sampled"
-                           : options_.trace == TraceMode::kSample ? "sampling only (--gauge-trace sample)"
-                                                               : "sampling only";
+    out.not_exact_reason = !monitor_refusal_.empty() ? monitor_refusal_
+                           : http_                   ? "HTTP gauges are sampled"
+                           : options_.trace == TraceMode::kSample
+                               ? "sampling only (--gauge-trace sample)"
+                               : "sampling only";
   }
   return out;
 }

@@ -66,8 +66,8 @@ HttpGaugeReader::HttpGaugeReader(GaugeSpec spec, Nanos timeout)
   CURL* curl = curl_easy_init();
   if (!curl) throw UnreachableError("cannot initialise libcurl for the HTTP gauge");
   curl_ = curl;
-  long timeout_ms = static_cast<long>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(timeout_).count());
+  long timeout_ms =
+      static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(timeout_).count());
   curl_easy_setopt(curl, CURLOPT_URL, spec_.http_url.c_str());
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // timeouts without SIGALRM: we are threaded
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
@@ -76,7 +76,9 @@ HttpGaugeReader::HttpGaugeReader(GaugeSpec spec, Nanos timeout)
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body_);
 }
 
-HttpGaugeReader::~HttpGaugeReader() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
+HttpGaugeReader::~HttpGaugeReader() {
+  curl_easy_cleanup(static_cast<CURL*>(curl_));
+}
 
 GaugeReading HttpGaugeReader::read() {
   CURL* curl = static_cast<CURL*>(curl_);

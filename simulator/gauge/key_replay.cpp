@@ -20,19 +20,106 @@ namespace {
 // MONITOR lists on their own lines). A command not handled below and not listed here that names
 // the key makes the replay uncertain.
 bool never_writes(const std::string& command) {
-  static const std::unordered_set<std::string_view> kNeverWrites = {
-      "BITCOUNT", "BITPOS", "CLIENT", "DBSIZE", "DISCARD", "DUMP", "ECHO", "EVAL", "EVALSHA",
-      "EVALSHA_RO", "EVAL_RO", "EXEC", "EXISTS", "EXPIRETIME", "FCALL", "FCALL_RO", "FUNCTION",
-      "GEODIST", "GEOHASH", "GEOPOS", "GEORADIUSBYMEMBER_RO", "GEORADIUS_RO", "GEOSEARCH", "GET",
-      "GETBIT", "GETRANGE", "HELLO", "HEXISTS", "HGET", "HGETALL", "HKEYS", "HLEN", "HMGET",
-      "HRANDFIELD", "HSCAN", "HSTRLEN", "HVALS", "INFO", "KEYS", "LCS", "LINDEX", "LLEN", "LPOS",
-      "LRANGE", "MEMORY", "MGET", "MULTI", "OBJECT", "PEXPIRETIME", "PFCOUNT", "PING", "PTTL",
-      "PUBLISH", "RANDOMKEY", "SCAN", "SCARD", "SCRIPT", "SDIFF", "SELECT", "SINTER",
-      "SINTERCARD", "SISMEMBER", "SMEMBERS", "SMISMEMBER", "SORT_RO", "SPUBLISH", "SRANDMEMBER",
-      "SSCAN", "STRLEN", "SUBSTR", "SUNION", "TIME", "TOUCH", "TTL", "TYPE", "UNWATCH", "WAIT",
-      "WATCH", "XLEN", "XRANGE", "XREVRANGE", "ZCARD", "ZCOUNT", "ZDIFF", "ZINTER", "ZINTERCARD",
-      "ZLEXCOUNT", "ZMSCORE", "ZRANDMEMBER", "ZRANGE", "ZRANGEBYLEX", "ZRANGEBYSCORE", "ZRANK",
-      "ZREVRANGE", "ZREVRANGEBYLEX", "ZREVRANGEBYSCORE", "ZREVRANK", "ZSCAN", "ZSCORE", "ZUNION"};
+  static const std::unordered_set<std::string_view> kNeverWrites = {"BITCOUNT",
+                                                                    "BITPOS",
+                                                                    "CLIENT",
+                                                                    "DBSIZE",
+                                                                    "DISCARD",
+                                                                    "DUMP",
+                                                                    "ECHO",
+                                                                    "EVAL",
+                                                                    "EVALSHA",
+                                                                    "EVALSHA_RO",
+                                                                    "EVAL_RO",
+                                                                    "EXEC",
+                                                                    "EXISTS",
+                                                                    "EXPIRETIME",
+                                                                    "FCALL",
+                                                                    "FCALL_RO",
+                                                                    "FUNCTION",
+                                                                    "GEODIST",
+                                                                    "GEOHASH",
+                                                                    "GEOPOS",
+                                                                    "GEORADIUSBYMEMBER_RO",
+                                                                    "GEORADIUS_RO",
+                                                                    "GEOSEARCH",
+                                                                    "GET",
+                                                                    "GETBIT",
+                                                                    "GETRANGE",
+                                                                    "HELLO",
+                                                                    "HEXISTS",
+                                                                    "HGET",
+                                                                    "HGETALL",
+                                                                    "HKEYS",
+                                                                    "HLEN",
+                                                                    "HMGET",
+                                                                    "HRANDFIELD",
+                                                                    "HSCAN",
+                                                                    "HSTRLEN",
+                                                                    "HVALS",
+                                                                    "INFO",
+                                                                    "KEYS",
+                                                                    "LCS",
+                                                                    "LINDEX",
+                                                                    "LLEN",
+                                                                    "LPOS",
+                                                                    "LRANGE",
+                                                                    "MEMORY",
+                                                                    "MGET",
+                                                                    "MULTI",
+                                                                    "OBJECT",
+                                                                    "PEXPIRETIME",
+                                                                    "PFCOUNT",
+                                                                    "PING",
+                                                                    "PTTL",
+                                                                    "PUBLISH",
+                                                                    "RANDOMKEY",
+                                                                    "SCAN",
+                                                                    "SCARD",
+                                                                    "SCRIPT",
+                                                                    "SDIFF",
+                                                                    "SELECT",
+                                                                    "SINTER",
+                                                                    "SINTERCARD",
+                                                                    "SISMEMBER",
+                                                                    "SMEMBERS",
+                                                                    "SMISMEMBER",
+                                                                    "SORT_RO",
+                                                                    "SPUBLISH",
+                                                                    "SRANDMEMBER",
+                                                                    "SSCAN",
+                                                                    "STRLEN",
+                                                                    "SUBSTR",
+                                                                    "SUNION",
+                                                                    "TIME",
+                                                                    "TOUCH",
+                                                                    "TTL",
+                                                                    "TYPE",
+                                                                    "UNWATCH",
+                                                                    "WAIT",
+                                                                    "WATCH",
+                                                                    "XLEN",
+                                                                    "XRANGE",
+                                                                    "XREVRANGE",
+                                                                    "ZCARD",
+                                                                    "ZCOUNT",
+                                                                    "ZDIFF",
+                                                                    "ZINTER",
+                                                                    "ZINTERCARD",
+                                                                    "ZLEXCOUNT",
+                                                                    "ZMSCORE",
+                                                                    "ZRANDMEMBER",
+                                                                    "ZRANGE",
+                                                                    "ZRANGEBYLEX",
+                                                                    "ZRANGEBYSCORE",
+                                                                    "ZRANK",
+                                                                    "ZREVRANGE",
+                                                                    "ZREVRANGEBYLEX",
+                                                                    "ZREVRANGEBYSCORE",
+                                                                    "ZREVRANK",
+                                                                    "ZSCAN",
+                                                                    "ZSCORE",
+                                                                    "ZUNION"};
   return kNeverWrites.count(command) > 0;
 }
 
@@ -81,11 +168,16 @@ bool parse_extended(const std::vector<std::string>& args, size_t first, bool is_
     auto unit_ok = [&](const std::string& self) {
       return !out.keep_ttl && !out.persist && (out.unit.empty() || out.unit == self) && has_next;
     };
-    if (is_set && opt == "NX" && !out.xx) out.nx = true;
-    else if (is_set && opt == "XX" && !out.nx) out.xx = true;
-    else if (is_set && opt == "GET") out.get = true;
-    else if (is_set && opt == "KEEPTTL" && out.unit.empty()) out.keep_ttl = true;
-    else if (!is_set && opt == "PERSIST" && out.unit.empty()) out.persist = true;
+    if (is_set && opt == "NX" && !out.xx)
+      out.nx = true;
+    else if (is_set && opt == "XX" && !out.nx)
+      out.xx = true;
+    else if (is_set && opt == "GET")
+      out.get = true;
+    else if (is_set && opt == "KEEPTTL" && out.unit.empty())
+      out.keep_ttl = true;
+    else if (!is_set && opt == "PERSIST" && out.unit.empty())
+      out.persist = true;
     else if ((opt == "EX" || opt == "PX" || opt == "EXAT" || opt == "PXAT") && unit_ok(opt)) {
       out.unit = opt;
       out.expiry_arg = args[++i];
@@ -105,7 +197,8 @@ std::optional<int64_t> resolve_expiry(const ExtendedArgs& a, int64_t now_ms) {
 
 // INCRBYFLOAT's arithmetic: long double, printed as Redis's ld2string(LD_STR_HUMAN) does.
 std::optional<long double> parse_long_double(const std::string& text) {
-  if (text.empty() || text.size() >= 5 * 1024 || std::isspace(static_cast<unsigned char>(text[0]))) {
+  if (text.empty() || text.size() >= 5 * 1024 ||
+      std::isspace(static_cast<unsigned char>(text[0]))) {
     return std::nullopt;
   }
   errno = 0;
@@ -148,7 +241,9 @@ bool KeyReplay::expire_until(int64_t now_ms) {
   return true;
 }
 
-bool KeyReplay::is_string_or_none() const { return holds(KeyState::Type::kString); }
+bool KeyReplay::is_string_or_none() const {
+  return holds(KeyState::Type::kString);
+}
 
 bool KeyReplay::holds(KeyState::Type type) const {
   return state_.type == type || state_.type == KeyState::Type::kNone;
@@ -172,7 +267,9 @@ KeyReplay::Effect KeyReplay::apply(const MonitorLine& line) {
 KeyReplay::Effect KeyReplay::apply_other_db(const std::string& command, const Args& args,
                                             int line_db) {
   Effect e;
-  auto arg_db = [&](size_t i) { return i < args.size() ? parse_redis_integer(args[i]) : std::nullopt; };
+  auto arg_db = [&](size_t i) {
+    return i < args.size() ? parse_redis_integer(args[i]) : std::nullopt;
+  };
   if (command == "FLUSHALL") {
     e.touched = true;
     state_.clear();
@@ -243,11 +340,16 @@ bool KeyReplay::apply_keyspace(const std::string& command, const Args& args, int
     bool nx = false, xx = false, gt = false, lt = false;
     for (size_t i = 3; i < args.size(); ++i) {
       std::string opt = upper_command(args[i]);
-      if (opt == "NX") nx = true;
-      else if (opt == "XX") xx = true;
-      else if (opt == "GT") gt = true;
-      else if (opt == "LT") lt = true;
-      else return true;  // syntax error
+      if (opt == "NX")
+        nx = true;
+      else if (opt == "XX")
+        xx = true;
+      else if (opt == "GT")
+        gt = true;
+      else if (opt == "LT")
+        lt = true;
+      else
+        return true;  // syntax error
     }
     if (!when || (nx && (xx || gt || lt)) || (gt && lt) || !state_.exists()) return true;
     const int64_t current = state_.expire_at_ms;
@@ -275,8 +377,10 @@ bool KeyReplay::apply_keyspace(const std::string& command, const Args& args, int
     if (to) {
       e.uncertain = fmt::format("{} wrote another key's value onto the key", command);
     } else if (state_.exists()) {
-      if (command == "RENAME") state_.clear();
-      else e.uncertain = "RENAMENX moved the key away unless its target existed";
+      if (command == "RENAME")
+        state_.clear();
+      else
+        e.uncertain = "RENAMENX moved the key away unless its target existed";
     }
     return true;
   }

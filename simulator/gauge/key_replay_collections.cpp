@@ -15,7 +15,8 @@ namespace {
 using Type = KeyState::Type;
 
 // Sorted-set members in Redis order: by score, then by member bytes.
-std::vector<std::pair<double, std::string>> zset_order(const std::map<std::string, double>& scores) {
+std::vector<std::pair<double, std::string>> zset_order(
+    const std::map<std::string, double>& scores) {
   std::vector<std::pair<double, std::string>> ordered;
   ordered.reserve(scores.size());
   for (const auto& [member, score] : scores) ordered.emplace_back(score, member);
@@ -144,12 +145,18 @@ bool KeyReplay::apply_zset(const std::string& command, const Args& args, Effect&
     if (command == "ZADD") {
       for (; i < args.size(); ++i) {
         std::string opt = upper_command(args[i]);
-        if (opt == "NX") nx = true;
-        else if (opt == "XX") xx = true;
-        else if (opt == "GT") gt = true;
-        else if (opt == "LT") lt = true;
-        else if (opt == "INCR") incr = true;
-        else if (opt != "CH") break;
+        if (opt == "NX")
+          nx = true;
+        else if (opt == "XX")
+          xx = true;
+        else if (opt == "GT")
+          gt = true;
+        else if (opt == "LT")
+          lt = true;
+        else if (opt == "INCR")
+          incr = true;
+        else if (opt != "CH")
+          break;
       }
     }
     size_t pairs = args.size() > i ? args.size() - i : 0;
@@ -229,7 +236,8 @@ bool KeyReplay::apply_zset(const std::string& command, const Args& args, Effect&
     }
     if (first > last || first >= size) return true;
     auto ordered = zset_order(state_.scores);
-    for (int64_t r = first; r <= last; ++r) state_.scores.erase(ordered[static_cast<size_t>(r)].second);
+    for (int64_t r = first; r <= last; ++r)
+      state_.scores.erase(ordered[static_cast<size_t>(r)].second);
     state_.drop_if_empty();
     return true;
   }

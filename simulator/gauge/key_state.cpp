@@ -21,12 +21,18 @@ bool KeyState::operator==(const KeyState& other) const {
 
 const char* to_string(KeyState::Type type) {
   switch (type) {
-    case KeyState::Type::kNone: return "none";
-    case KeyState::Type::kString: return "string";
-    case KeyState::Type::kSet: return "set";
-    case KeyState::Type::kHash: return "hash";
-    case KeyState::Type::kZset: return "zset";
-    case KeyState::Type::kOther: return "other";
+    case KeyState::Type::kNone:
+      return "none";
+    case KeyState::Type::kString:
+      return "string";
+    case KeyState::Type::kSet:
+      return "set";
+    case KeyState::Type::kHash:
+      return "hash";
+    case KeyState::Type::kZset:
+      return "zset";
+    case KeyState::Type::kOther:
+      return "other";
   }
   return "unknown";
 }
@@ -47,7 +53,8 @@ std::optional<int64_t> gauge_value(GaugeKind kind, const KeyState& state) {
       if (state.type != KeyState::Type::kZset) return std::nullopt;
       return static_cast<int64_t>(state.scores.size());
     case GaugeKind::kNone:
-    case GaugeKind::kHttpJson: break;
+    case GaugeKind::kHttpJson:
+      break;
   }
   return std::nullopt;
 }
@@ -81,7 +88,8 @@ std::optional<double> parse_redis_double(std::string_view s) {
   errno = 0;
   char* end = nullptr;
   double v = std::strtod(text.c_str(), &end);
-  if (end != text.c_str() + text.size() || std::isnan(v) || (errno == ERANGE && (std::isinf(v) || v == 0))) {
+  if (end != text.c_str() + text.size() || std::isnan(v) ||
+      (errno == ERANGE && (std::isinf(v) || v == 0))) {
     return std::nullopt;
   }
   return v;

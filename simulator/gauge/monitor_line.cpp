@@ -32,11 +32,21 @@ bool parse_quoted(std::string_view text, size_t& pos, std::string& out) {
     if (pos >= text.size()) return false;
     char e = text[pos++];
     switch (e) {
-      case 'n': out.push_back('\n'); break;
-      case 'r': out.push_back('\r'); break;
-      case 't': out.push_back('\t'); break;
-      case 'a': out.push_back('\a'); break;
-      case 'b': out.push_back('\b'); break;
+      case 'n':
+        out.push_back('\n');
+        break;
+      case 'r':
+        out.push_back('\r');
+        break;
+      case 't':
+        out.push_back('\t');
+        break;
+      case 'a':
+        out.push_back('\a');
+        break;
+      case 'b':
+        out.push_back('\b');
+        break;
       case 'x': {
         if (pos + 2 > text.size()) return false;
         int hi = hex_value(text[pos]);
@@ -46,7 +56,9 @@ bool parse_quoted(std::string_view text, size_t& pos, std::string& out) {
         pos += 2;
         break;
       }
-      default: out.push_back(e); break;  // \" and \\ (and anything else Redis might escape)
+      default:
+        out.push_back(e);
+        break;  // \" and \\ (and anything else Redis might escape)
     }
   }
   return false;
@@ -63,7 +75,8 @@ std::optional<MonitorLine> parse_monitor_line(std::string_view line) {
   int64_t seconds = 0;
   int64_t micros = 0;
   if (dot == std::string_view::npos || stamp.size() - dot - 1 != 6 ||
-      !parse_digits(stamp.substr(0, dot), seconds) || !parse_digits(stamp.substr(dot + 1), micros)) {
+      !parse_digits(stamp.substr(0, dot), seconds) ||
+      !parse_digits(stamp.substr(dot + 1), micros)) {
     return std::nullopt;
   }
   out.time_us = seconds * 1'000'000 + micros;

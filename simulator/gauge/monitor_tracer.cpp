@@ -12,10 +12,14 @@ constexpr int64_t kExpirySlackMs = 2;
 
 KeyState::Type expected_type(GaugeKind kind) {
   switch (kind) {
-    case GaugeKind::kRedisScard: return KeyState::Type::kSet;
-    case GaugeKind::kRedisHlen: return KeyState::Type::kHash;
-    case GaugeKind::kRedisZcard: return KeyState::Type::kZset;
-    default: return KeyState::Type::kString;
+    case GaugeKind::kRedisScard:
+      return KeyState::Type::kSet;
+    case GaugeKind::kRedisHlen:
+      return KeyState::Type::kHash;
+    case GaugeKind::kRedisZcard:
+      return KeyState::Type::kZset;
+    default:
+      return KeyState::Type::kString;
   }
 }
 
@@ -29,16 +33,32 @@ std::string redis_repr(std::string_view raw) {
   std::string out = "\"";
   for (char c : raw) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\a': out += "\\a"; break;
-      case '\b': out += "\\b"; break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\a':
+        out += "\\a";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
       default:
-        if (c >= 0x20 && c < 0x7f) out += c;
-        else out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+        if (c >= 0x20 && c < 0x7f)
+          out += c;
+        else
+          out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
     }
   }
   out += '"';
@@ -220,8 +240,8 @@ void MonitorTracer::finish(GaugeTrace& trace) {
   pending_.clear();
   if (!started_) mark_inexact("no checkpoint appeared in the MONITOR stream");
   if (!checkpoints_.empty()) {
-    mark_inexact(fmt::format("the MONITOR stream ended before checkpoint {}",
-                             checkpoints_.begin()->first));
+    mark_inexact(
+        fmt::format("the MONITOR stream ended before checkpoint {}", checkpoints_.begin()->first));
   }
   trace.monitored = true;
   trace.exact = exact_;

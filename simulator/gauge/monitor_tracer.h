@@ -15,11 +15,11 @@ namespace callsim {
 
 // What one checkpoint read of the key returned.
 struct KeySnapshot {
-  bool full = false;  // `state` holds the whole key; otherwise only `count` was read
-  KeyState state;     // type kOther when the key holds something the gauge cannot read
-  int64_t pttl_ms = -1;            // full reads: PTTL (-1 persistent, -2 missing)
-  std::optional<int64_t> count;    // the gauge's reading; nullopt when unreadable
-  std::string error;               // why it was unreadable
+  bool full = false;             // `state` holds the whole key; otherwise only `count` was read
+  KeyState state;                // type kOther when the key holds something the gauge cannot read
+  int64_t pttl_ms = -1;          // full reads: PTTL (-1 persistent, -2 missing)
+  std::optional<int64_t> count;  // the gauge's reading; nullopt when unreadable
+  std::string error;             // why it was unreadable
 };
 
 // Reconstructs every value the gauge's key took from a MONITOR stream. No I/O: the watcher feeds

@@ -39,32 +39,46 @@ std::vector<RedisReply> pipeline(redisContext* ctx, const std::vector<Command>& 
 
 const char* read_command(GaugeKind kind) {
   switch (kind) {
-    case GaugeKind::kRedisScard: return "SCARD";
-    case GaugeKind::kRedisHlen: return "HLEN";
-    case GaugeKind::kRedisZcard: return "ZCARD";
-    default: return "GET";
+    case GaugeKind::kRedisScard:
+      return "SCARD";
+    case GaugeKind::kRedisHlen:
+      return "HLEN";
+    case GaugeKind::kRedisZcard:
+      return "ZCARD";
+    default:
+      return "GET";
   }
 }
 
 const char* type_name(GaugeKind kind) {
   switch (kind) {
-    case GaugeKind::kRedisScard: return "set";
-    case GaugeKind::kRedisHlen: return "hash";
-    case GaugeKind::kRedisZcard: return "zset";
-    default: return "string";
+    case GaugeKind::kRedisScard:
+      return "set";
+    case GaugeKind::kRedisHlen:
+      return "hash";
+    case GaugeKind::kRedisZcard:
+      return "zset";
+    default:
+      return "string";
   }
 }
 
 Command full_read(GaugeKind kind, const std::string& key) {
   switch (kind) {
-    case GaugeKind::kRedisScard: return {"SMEMBERS", key};
-    case GaugeKind::kRedisHlen: return {"HKEYS", key};
-    case GaugeKind::kRedisZcard: return {"ZRANGE", key, "0", "-1", "WITHSCORES"};
-    default: return {"GET", key};
+    case GaugeKind::kRedisScard:
+      return {"SMEMBERS", key};
+    case GaugeKind::kRedisHlen:
+      return {"HKEYS", key};
+    case GaugeKind::kRedisZcard:
+      return {"ZRANGE", key, "0", "-1", "WITHSCORES"};
+    default:
+      return {"GET", key};
   }
 }
 
-std::string reply_text(const redisReply* r) { return std::string(r->str, r->len); }
+std::string reply_text(const redisReply* r) {
+  return std::string(r->str, r->len);
+}
 
 std::string quote_value(const std::string& text) {
   return text.size() > 40 ? "'" + text.substr(0, 40) + "...'" : "'" + text + "'";
@@ -110,7 +124,8 @@ KeySnapshot snapshot_from(GaugeKind kind, const redisReply* read, const redisRep
       }
     } else {
       s.state.type = kind == GaugeKind::kRedisScard ? KeyState::Type::kSet : KeyState::Type::kHash;
-      for (size_t i = 0; i < read->elements; ++i) s.state.members.insert(reply_text(read->element[i]));
+      for (size_t i = 0; i < read->elements; ++i)
+        s.state.members.insert(reply_text(read->element[i]));
     }
   }
   s.count = gauge_value(kind, s.state);
@@ -136,9 +151,9 @@ void RedisGaugeReader::verify() {
   }
   std::string actual = reply_text(type.get());
   if (actual != "none" && actual != type_name(spec_.kind)) {
-    throw UnreachableError(fmt::format(
-        "gauge key '{}' in Redis {} is a {}, but --gauge {} reads a {} (wrong key?)", spec_.key,
-        url_.display(), actual, spec_.display(), type_name(spec_.kind)));
+    throw UnreachableError(
+        fmt::format("gauge key '{}' in Redis {} is a {}, but --gauge {} reads a {} (wrong key?)",
+                    spec_.key, url_.display(), actual, spec_.display(), type_name(spec_.kind)));
   }
   GaugeReading reading = read();
   if (!reading.value) {

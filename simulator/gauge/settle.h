@@ -13,12 +13,12 @@ class GaugeWatcher;
 
 // How the wait for the gauge to return to its baseline after a burst ended.
 struct SettleResult {
-  bool skipped = false;        // no gauge to wait for (--gauge none)
-  bool settled = false;        // the gauge read the baseline, steadily, within the settle time
+  bool skipped = false;  // no gauge to wait for (--gauge none)
+  bool settled = false;  // the gauge read the baseline, steadily, within the settle time
   std::optional<int64_t> last_value;  // the last value read after the calls ended
-  TimePoint settled_at{};      // first sample of the final stretch at the baseline
-  Nanos took{0};               // settled_at - calls_ended, 0 when it never left the baseline
-  TimePoint waited_until{};    // when the wait ended
+  TimePoint settled_at{};             // first sample of the final stretch at the baseline
+  Nanos took{0};                      // settled_at - calls_ended, 0 when it never left the baseline
+  TimePoint waited_until{};           // when the wait ended
 };
 
 // Waits until samples taken after `calls_ended` read `baseline` continuously for `stable_for`

@@ -15,22 +15,15 @@
 #include "run/call_setup.h"
 #include "run/interrupt.h"
 #include "run/run_report.h"
+#include "verify/verifier.h"
+#include "verify/verify_options.h"
+#include "verify/verify_report.h"
 
 namespace callsim {
 
 namespace {
 
 constexpr std::chrono::milliseconds kReachTimeout{3000};
-
-GaugeOptions gauge_options(const Options& o) {
-  GaugeOptions g;
-  g.spec = parse_gauge_spec(o.gauge);
-  g.redis_url = o.redis_url;
-  g.interval = o.gauge_interval;
-  g.trace = parse_trace_mode(o.gauge_trace);
-  validate(g);
-  return g;
-}
 
 void measure_usage(RunSummary& summary) {
   rusage usage{};
@@ -49,7 +42,8 @@ int run_command(const Options& options) {
     throw InputError(fmt::format("--url {}: wss:// is not supported yet; use ws://", options.url));
   }
   CallSettings settings = make_call_settings(options);
-  GaugeWatcher watcher(gauge_options(options));
+  CapOptions cap = cap_options_from(options);
+  GaugeWatcher watcher(cap.gauge);
 
   ensure_capacity_for(options.concurrent);
   check_reachable(target, kReachTimeout);
@@ -121,16 +115,32 @@ int run_command(const Options& options) {
         "the server, fell behind (fewer calls per thread, more --threads, or a quieter machine)",
         p99.count() / 1e6, options.lateness_budget.count() / 1e6);
   }
+  VerifyInput input;
+  input.calls = &all.calls;
+  input.trace = watcher.enabled() ? &trace : nullptr;
+  input.baseline = baseline;
+  input.options = cap.verify;
+  input.origin = run_started;
+  Verification verification = verify(input);
+
   std::fputs(format_run_summary(summary).c_str(), stdout);
+  if (watcher.enabled()) {
+    std::fputs(render_gauge_timeline_text(all.calls, &trace, run_started).c_str(), stdout);
+  }
+  std::fputs(render_verification_text(verification).c_str(), stdout);
   if (!options.report_path.empty()) {
     write_json_report(options.report_path, summary, [&](JsonWriter& w) {
+      w.Key("verification");
+      write_verification_json(w, verification);
+      w.Key("admitted_live");
+      write_admitted_live_json(w, all.calls, run_started);
       w.Key("gauge");
       write_gauge_trace_json(w, trace, run_started);
     });
   }
   if (summary.invalid) return kExitInvalidRun;
   if (interrupted) return kExitInterrupted;
-  return kExitPass;
+  return verification.failed() ? kExitCheckFailed : kExitPass;
 }
 
 }  // namespace callsim

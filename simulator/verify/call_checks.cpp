@@ -41,8 +41,8 @@ CheckResult check_admitted_within_cap(const BurstContext& b) {
       Offense o;
       o.at = s.at;
       o.burst = b.burst;
-      o.what = fmt::format("{} calls admitted at once (cap {}) when {} was admitted at {}", live,
-                           cap, s.call->ids.call_sid, format_offset(b.origin, s.at));
+      o.what = fmt::format("{} calls admitted at once (cap {}) when {} was admitted", live, cap,
+                           s.call->ids.call_sid);
       std::vector<const CallRecord*> involved = {s.call};
       for (auto it = live_calls.rbegin(); it != live_calls.rend(); ++it) {
         if (*it != s.call) involved.push_back(*it);
@@ -126,9 +126,10 @@ CheckResult check_full_admission(const BurstContext& b) {
     r.summary = "no call was decided before the first one ended";
     return r;
   }
-  std::string counts = fmt::format("{} of {} arrivals admitted with {} slots free (cap {} - {} "
-                                   "live before the run)",
-                                   admitted, arrived, free_slots, b.options.cap, baseline);
+  std::string counts = fmt::format(
+      "{} of {} arrivals admitted with {} slots free (cap {} - {} "
+      "live before the run)",
+      admitted, arrived, free_slots, b.options.cap, baseline);
   if (admitted == expected) {
     r.verdict = Verdict::kPass;
     r.summary = counts;
@@ -147,9 +148,8 @@ CheckResult check_full_admission(const BurstContext& b) {
       } else if (so_far < expected) {
         if (involved.empty()) {
           o.at = d.at;
-          o.what = fmt::format("{} turned away at {} while only {} of {} free slots were taken",
-                               d.call->ids.call_sid, format_offset(b.origin, d.at), so_far,
-                               free_slots);
+          o.what = fmt::format("{} turned away while only {} of {} free slots were taken",
+                               d.call->ids.call_sid, so_far, free_slots);
         }
         involved.push_back(d.call);
       }
@@ -161,8 +161,8 @@ CheckResult check_full_admission(const BurstContext& b) {
       if (!d.call->admitted() || ++so_far <= expected) continue;
       if (involved.empty()) {
         o.at = d.at;
-        o.what = fmt::format("{} admitted at {} although all {} free slots were taken",
-                             d.call->ids.call_sid, format_offset(b.origin, d.at), free_slots);
+        o.what = fmt::format("{} admitted although all {} free slots were taken",
+                             d.call->ids.call_sid, free_slots);
       }
       involved.push_back(d.call);
     }
@@ -195,9 +195,9 @@ CheckResult check_rejections_clean(const BurstContext& b) {
     if (ended) slowest_us = std::max(slowest_us, to_us(took));
     if (c->reject_kind == RejectKind::kNone) {
       ++unclean_by_outcome[to_string(c->outcome)];
-      bad.push_back({ended ? c->ended : start, c,
-                     fmt::format("{} ended {} without a rejection", c->ids.call_sid,
-                                 to_string(c->outcome))});
+      bad.push_back(
+          {ended ? c->ended : start, c,
+           fmt::format("{} ended {} without a rejection", c->ids.call_sid, to_string(c->outcome))});
     } else if (!ended || took > b.options.reject_timeout) {
       ++late;
       bad.push_back({ended ? c->ended : start, c,
@@ -215,8 +215,8 @@ CheckResult check_rejections_clean(const BurstContext& b) {
   r.set("unclean", unclean, Fold::kSum);
   r.set("late", late, Fold::kSum);
   r.set("slowest_rejection_us", slowest_us);
-  for (auto kind : {RejectKind::kHttpStatus, RejectKind::kClosedBeforeStart,
-                    RejectKind::kClosedAfterStart}) {
+  for (auto kind :
+       {RejectKind::kHttpStatus, RejectKind::kClosedBeforeStart, RejectKind::kClosedAfterStart}) {
     r.set(std::string("rejected_") + to_string(kind), by_kind[kind], Fold::kSum);
   }
   if (turned_away == 0) {
@@ -246,7 +246,7 @@ CheckResult check_rejections_clean(const BurstContext& b) {
   Offense o;
   o.at = bad.front().at;
   o.burst = b.burst;
-  o.what = bad.front().why + " at " + format_offset(b.origin, bad.front().at);
+  o.what = bad.front().why;
   std::vector<const CallRecord*> involved;
   for (const auto& x : bad) involved.push_back(x.call);
   add_sids(o, involved);

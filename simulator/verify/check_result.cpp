@@ -8,9 +8,12 @@ namespace callsim {
 
 const char* to_string(Verdict verdict) {
   switch (verdict) {
-    case Verdict::kPass: return "PASS";
-    case Verdict::kFail: return "FAIL";
-    case Verdict::kSkip: return "SKIP";
+    case Verdict::kPass:
+      return "PASS";
+    case Verdict::kFail:
+      return "FAIL";
+    case Verdict::kSkip:
+      return "SKIP";
   }
   return "?";
 }
@@ -54,6 +57,8 @@ std::string human_duration(Nanos d) {
   return fmt::format("{}{:.0f}s", sign, ns / 1e9);
 }
 
-int64_t to_us(Nanos d) { return std::chrono::duration_cast<std::chrono::microseconds>(d).count(); }
+int64_t to_us(Nanos d) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(d).count();
+}
 
 }  // namespace callsim

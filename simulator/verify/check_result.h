@@ -24,10 +24,10 @@ struct Metric {
 // The first moment a check saw the server misbehave.
 struct Offense {
   TimePoint at{};
-  int burst = 0;                        // 0-based, as CallRecord::burst
-  std::string what;                     // one line with the numbers
-  std::vector<std::string> call_sids;   // the calls involved (at most kMaxSids)
-  size_t more_sids = 0;                 // how many more were involved but not listed
+  int burst = 0;                       // 0-based, as CallRecord::burst
+  std::string what;                    // one line with the numbers
+  std::vector<std::string> call_sids;  // the calls involved (at most kMaxSids)
+  size_t more_sids = 0;                // how many more were involved but not listed
 };
 constexpr size_t kMaxSids = 20;
 
@@ -52,8 +52,10 @@ int64_t to_us(Nanos d);
 template <typename CallPtrs>
 void add_sids(Offense& offense, const CallPtrs& calls) {
   for (const auto* c : calls) {
-    if (offense.call_sids.size() < kMaxSids) offense.call_sids.push_back(c->ids.call_sid);
-    else ++offense.more_sids;
+    if (offense.call_sids.size() < kMaxSids)
+      offense.call_sids.push_back(c->ids.call_sid);
+    else
+      ++offense.more_sids;
   }
 }
 

@@ -22,7 +22,6 @@ struct BurstContext {
   const GaugeTimeline* gauge = nullptr;  // null: no gauge (--gauge none)
   std::optional<int64_t> baseline;       // the gauge before the whole run
   VerifyOptions options;
-  TimePoint origin{};  // the run's start, for messages
 
   AdmittedTimeline admitted() const { return AdmittedTimeline(calls); }
 };

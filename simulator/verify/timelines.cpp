@@ -27,8 +27,8 @@ GaugeTimeline GaugeTimeline::from_points(std::vector<Point> points, bool exact,
                    [](const Point& a, const Point& b) { return a.at < b.at; });
   t.points_ = std::move(points);
   t.exact_ = exact;
-  t.observed_until_ = t.points_.empty() ? observed_until
-                                        : std::max(observed_until, t.points_.back().at);
+  t.observed_until_ =
+      t.points_.empty() ? observed_until : std::max(observed_until, t.points_.back().at);
   return t;
 }
 

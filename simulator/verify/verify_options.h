@@ -11,9 +11,9 @@ namespace callsim {
 // What the checks are judged against. The CLI flags map onto it one to one; the two grace
 // values have no flags (they encode how real servers behave, see verify/checks.h).
 struct VerifyOptions {
-  int cap = 50;                                       // --cap
-  Nanos reject_timeout = std::chrono::seconds(5);     // --reject-timeout
-  Nanos settle = std::chrono::seconds(10);            // --settle
+  int cap = 50;                                    // --cap
+  Nanos reject_timeout = std::chrono::seconds(5);  // --reject-timeout
+  Nanos settle = std::chrono::seconds(10);         // --settle
   // Excluded around call events from gauge_consistent's steady windows: the lag between the
   // server's admission and the caller seeing the upgrade, and sampling jitter.
   Nanos steady_grace = std::chrono::milliseconds(200);

@@ -1,5 +1,9 @@
 #pragma once
 
+// asio chooses between aligned_alloc and operator new from a macro the standard library defines,
+// so a standard header must come first or files disagree (ASan: alloc-dealloc-mismatch).
+#include <cstddef>
+
 #include <asio/io_context.hpp>
 
 #include <atomic>

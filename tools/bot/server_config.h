@@ -4,6 +4,10 @@
 // io_context, so no locks (concurrency::none); limits sized for Twilio's traffic, so a hostile
 // client is refused early instead of buffered.
 
+// asio chooses between aligned_alloc and operator new from a macro the standard library defines,
+// so a standard header must come first or files disagree (ASan: alloc-dealloc-mismatch).
+#include <cstddef>
+
 #include <websocketpp/concurrency/none.hpp>
 #include <websocketpp/config/asio_no_tls.hpp>
 #include <websocketpp/server.hpp>

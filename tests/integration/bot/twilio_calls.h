@@ -1,5 +1,9 @@
 #pragma once
 
+// asio chooses between aligned_alloc and operator new from a macro the standard library defines,
+// so a standard header must come first or files disagree (ASan: alloc-dealloc-mismatch).
+#include <cstddef>
+
 #include <websocketpp/client.hpp>
 #include <websocketpp/config/asio_no_tls_client.hpp>
 

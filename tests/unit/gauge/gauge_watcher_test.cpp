@@ -16,9 +16,9 @@
 namespace callsim {
 namespace {
 
-using ::testing::HasSubstr;
 using test::Client;
 using test::RedisServer;
+using ::testing::HasSubstr;
 
 // The admission script of a correct server: INCR, and DECR back when over the cap. It also
 // records the highest value its INCR ever returned, the true maximum the replay must find.
@@ -65,7 +65,7 @@ TEST(GaugeWatcher, LuaBackoffExcursionIsTracedExactly) {
   EXPECT_EQ(w.read_now(), 0);
   start_and_wait(w);
   Client c(redis);
-  const std::vector<std::string> admit = {"EVAL", kAdmitScript, "2", "calls:active_count",
+  const std::vector<std::string> admit = {"EVAL",      kAdmitScript, "2", "calls:active_count",
                                           "calls:max", "3"};
   for (int i = 0; i < 3; ++i) EXPECT_EQ(c(admit)->integer, 1);
   EXPECT_EQ(c(admit)->integer, 0);  // 4 > 3: DECR back inside the script
@@ -297,6 +297,38 @@ TEST(GaugeWatcher, FallsBackToSamplingWhenMonitorIsRefused) {
   EXPECT_THAT(no_multi.monitor_refusal(), HasSubstr("MULTI/EXEC"));
 }
 
+TEST(GaugeWatcher, FallsBackWhenMonitorIsRenamedAway) {
+  test::TempDir dir;
+  const std::string socket = dir.path() + "/redis.sock";
+  test::ChildProcess redis({"redis-server", "--port", "0", "--unixsocket", socket, "--dir",
+                            dir.path(), "--save", "", "--appendonly", "no", "--rename-command",
+                            "MONITOR", ""},
+                           dir.path() + "/redis.log");
+  GaugeOptions o;
+  o.redis_url = "unix://" + socket;
+  ASSERT_TRUE(test::eventually(
+      [&] {
+        try {
+          GaugeWatcher probe(o);
+          probe.read_now();
+          return true;
+        } catch (const UnreachableError&) {
+          return false;
+        }
+      },
+      std::chrono::seconds(10)))
+      << redis.output();
+  GaugeWatcher w(o);
+  w.connect();
+  EXPECT_FALSE(w.monitoring());
+  EXPECT_THAT(w.monitor_refusal(), HasSubstr("unknown command"));
+  start_and_wait(w);
+  GaugeTrace t = w.stop();
+  EXPECT_FALSE(t.monitored);
+  EXPECT_THAT(t.not_exact_reason, HasSubstr("refused MONITOR"));
+  EXPECT_FALSE(t.samples.empty());
+}
+
 TEST(GaugeWatcher, SampleModeNeverMonitors) {
   RedisServer redis;
   GaugeOptions o = options_for(redis);
@@ -372,7 +404,8 @@ TEST(GaugeWatcher, ConnectFailsClearlyBeforeTheRun) {
   Client c(redis);
   c({"RPUSH", "calls:active_count", "x"});
   o = options_for(redis);
-  EXPECT_THAT(connect_error(o), HasSubstr("is a list, but --gauge get:calls:active_count reads a string"));
+  EXPECT_THAT(connect_error(o),
+              HasSubstr("is a list, but --gauge get:calls:active_count reads a string"));
   c({"DEL", "calls:active_count"});
   c({"SET", "calls:active_count", "many"});
   EXPECT_THAT(connect_error(o), HasSubstr("holds 'many', not an integer"));

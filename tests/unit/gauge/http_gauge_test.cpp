@@ -63,7 +63,8 @@ class TinyHttpServer {
       std::string response;
       {
         std::lock_guard<std::mutex> lock(mutex_);
-        response = "HTTP/1.1 " + std::to_string(status_) + " X\r\nContent-Type: application/json\r\n" +
+        response = "HTTP/1.1 " + std::to_string(status_) +
+                   " X\r\nContent-Type: application/json\r\n" +
                    "Connection: close\r\nContent-Length: " + std::to_string(body_.size()) +
                    "\r\n\r\n" + body_;
       }

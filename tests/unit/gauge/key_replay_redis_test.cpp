@@ -56,10 +56,14 @@ class CommandGenerator {
   std::vector<std::string> next() {
     const std::string k = pick({"g", "g", "g", "o"});
     switch (rng_() % 30) {
-      case 0: return {"INCR", k};
-      case 1: return {"DECR", k};
-      case 2: return {"INCRBY", k, value()};
-      case 3: return {"DECRBY", k, value()};
+      case 0:
+        return {"INCR", k};
+      case 1:
+        return {"DECR", k};
+      case 2:
+        return {"INCRBY", k, value()};
+      case 3:
+        return {"DECRBY", k, value()};
       case 4: {
         std::vector<std::string> set = {"SET", k, value()};
         for (int i = rng_() % 3; i > 0; --i) {
@@ -67,20 +71,30 @@ class CommandGenerator {
         }
         return set;
       }
-      case 5: return {"SETNX", k, value()};
-      case 6: return {"GETSET", k, value()};
-      case 7: return {"APPEND", k, pick({"0", "1", "x"})};
-      case 8: return {pick({"DEL", "UNLINK"}), k, pick({"o", "zz"})};
+      case 5:
+        return {"SETNX", k, value()};
+      case 6:
+        return {"GETSET", k, value()};
+      case 7:
+        return {"APPEND", k, pick({"0", "1", "x"})};
+      case 8:
+        return {pick({"DEL", "UNLINK"}), k, pick({"o", "zz"})};
       case 9: {
-        std::vector<std::string> e = {pick({"EXPIRE", "PEXPIRE"}), k, pick({"1000", "-1", "0", "x"})};
+        std::vector<std::string> e = {pick({"EXPIRE", "PEXPIRE"}), k,
+                                      pick({"1000", "-1", "0", "x"})};
         if (rng_() % 2) e.push_back(pick({"NX", "XX", "GT", "LT", "BAD"}));
         return e;
       }
-      case 10: return {"PERSIST", k};
-      case 11: return {"SADD", k, member(), member()};
-      case 12: return {"SREM", k, member(), member()};
-      case 13: return {"HSET", k, member(), value()};
-      case 14: return {"HDEL", k, member()};
+      case 10:
+        return {"PERSIST", k};
+      case 11:
+        return {"SADD", k, member(), member()};
+      case 12:
+        return {"SREM", k, member(), member()};
+      case 13:
+        return {"HSET", k, member(), value()};
+      case 14:
+        return {"HDEL", k, member()};
       case 15: {
         std::vector<std::string> z = {"ZADD", k};
         if (rng_() % 2) z.push_back(pick({"NX", "XX", "GT", "LT", "CH", "INCR"}));
@@ -92,20 +106,34 @@ class CommandGenerator {
         }
         return z;
       }
-      case 16: return {"ZREM", k, member()};
-      case 17: return {"ZINCRBY", k, score(), member()};
-      case 18: return {"ZREMRANGEBYSCORE", k, pick({"-inf", "(1", "1", "x"}), pick({"+inf", "2.5", "(3"})};
-      case 19: return {pick({"ZPOPMIN", "ZPOPMAX"}), k, pick({"1", "2", "0"})};
-      case 20: return {"ZREMRANGEBYRANK", k, pick({"0", "-1", "1"}), pick({"0", "-1", "5"})};
-      case 21: return {"MSET", "o", value(), k, value()};
-      case 22: return {"GETDEL", k};
-      case 23: return {"INCRBYFLOAT", k, pick({"1.5", "2", "-0.5", "abc", "1e3"})};
-      case 24: return {"SETRANGE", k, pick({"0", "2"}), pick({"7", "", "xy"})};
-      case 25: return {"SPOP", k, pick({"10", "0"})};
-      case 26: return {"HINCRBY", k, member(), pick({"1", "x"})};
-      case 27: return {"SETEX", k, pick({"100", "0", "x"}), value()};
-      case 28: return {"GETEX", k, pick({"PERSIST", "EX", "PX"}), pick({"100", "0"})};
-      default: return {"RENAME", "g", "o"};
+      case 16:
+        return {"ZREM", k, member()};
+      case 17:
+        return {"ZINCRBY", k, score(), member()};
+      case 18:
+        return {"ZREMRANGEBYSCORE", k, pick({"-inf", "(1", "1", "x"}), pick({"+inf", "2.5", "(3"})};
+      case 19:
+        return {pick({"ZPOPMIN", "ZPOPMAX"}), k, pick({"1", "2", "0"})};
+      case 20:
+        return {"ZREMRANGEBYRANK", k, pick({"0", "-1", "1"}), pick({"0", "-1", "5"})};
+      case 21:
+        return {"MSET", "o", value(), k, value()};
+      case 22:
+        return {"GETDEL", k};
+      case 23:
+        return {"INCRBYFLOAT", k, pick({"1.5", "2", "-0.5", "abc", "1e3"})};
+      case 24:
+        return {"SETRANGE", k, pick({"0", "2"}), pick({"7", "", "xy"})};
+      case 25:
+        return {"SPOP", k, pick({"10", "0"})};
+      case 26:
+        return {"HINCRBY", k, member(), pick({"1", "x"})};
+      case 27:
+        return {"SETEX", k, pick({"100", "0", "x"}), value()};
+      case 28:
+        return {"GETEX", k, pick({"PERSIST", "EX", "PX"}), pick({"100", "0"})};
+      default:
+        return {"RENAME", "g", "o"};
     }
   }
 
@@ -117,17 +145,27 @@ class CommandGenerator {
   }
   std::vector<std::string> pick_options() {
     switch (rng_() % 8) {
-      case 0: return {"NX"};
-      case 1: return {"XX"};
-      case 2: return {"GET"};
-      case 3: return {"KEEPTTL"};
-      case 4: return {"EX", pick({"1000", "0", "-5", "x"})};
-      case 5: return {"PX", "100000"};
-      case 6: return {"PXAT", std::to_string(wall_ms() + 100000)};
-      default: return {"BOGUS"};
+      case 0:
+        return {"NX"};
+      case 1:
+        return {"XX"};
+      case 2:
+        return {"GET"};
+      case 3:
+        return {"KEEPTTL"};
+      case 4:
+        return {"EX", pick({"1000", "0", "-5", "x"})};
+      case 5:
+        return {"PX", "100000"};
+      case 6:
+        return {"PXAT", std::to_string(wall_ms() + 100000)};
+      default:
+        return {"BOGUS"};
     }
   }
-  std::string value() { return pick({"0", "1", "5", "-3", "abc", "9223372036854775807", "01", ""}); }
+  std::string value() {
+    return pick({"0", "1", "5", "-3", "abc", "9223372036854775807", "01", ""});
+  }
   std::string member() { return pick({"a", "b", "c", "d"}); }
   std::string score() { return pick({"1", "2.5", "-inf", "+inf", "nan", "x", "3"}); }
   std::mt19937 rng_;

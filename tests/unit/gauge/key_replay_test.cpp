@@ -19,8 +19,7 @@ MonitorLine line(std::vector<std::string> args, int db = 0, int64_t now_ms = kNo
 
 struct Replay {
   explicit Replay(GaugeKind kind = GaugeKind::kRedisGet) : r(kind, "g", 0) {}
-  KeyReplay::Effect operator()(std::vector<std::string> args, int db = 0,
-                               int64_t now_ms = kNowMs) {
+  KeyReplay::Effect operator()(std::vector<std::string> args, int db = 0, int64_t now_ms = kNowMs) {
     return r.apply(line(std::move(args), db, now_ms));
   }
   std::optional<int64_t> value() const { return r.value(); }
@@ -45,15 +44,15 @@ TEST(KeyReplay, CountersIncrementAndDecrementLikeRedis) {
 TEST(KeyReplay, FailedCommandsChangeNothing) {
   Replay r;
   r({"SET", "g", "7"});
-  r({"INCRBY", "g", "abc"});    // ERR value is not an integer
-  r({"INCRBY", "g", "+1"});     // Redis's integers have no '+'
-  r({"INCRBY", "g", "01"});     // nor leading zeros
-  r({"INCR", "g", "extra"});    // wrong arity
+  r({"INCRBY", "g", "abc"});                   // ERR value is not an integer
+  r({"INCRBY", "g", "+1"});                    // Redis's integers have no '+'
+  r({"INCRBY", "g", "01"});                    // nor leading zeros
+  r({"INCR", "g", "extra"});                   // wrong arity
   r({"DECRBY", "g", "-9223372036854775808"});  // would overflow
-  r({"SADD", "g", "x"});        // WRONGTYPE
-  r({"SET", "g", "1", "EX"});   // syntax error
-  r({"SET", "g", "1", "EX", "0"});    // invalid expire time
-  r({"SET", "g", "1", "NX", "XX"});   // syntax error
+  r({"SADD", "g", "x"});                       // WRONGTYPE
+  r({"SET", "g", "1", "EX"});                  // syntax error
+  r({"SET", "g", "1", "EX", "0"});             // invalid expire time
+  r({"SET", "g", "1", "NX", "XX"});            // syntax error
   r({"SET", "g", "1", "KEEPTTL", "PX", "5"});
   EXPECT_EQ(r.value(), 7);
   r({"SET", "g", "9223372036854775807"});
@@ -163,10 +162,15 @@ TEST(KeyReplay, KeyspaceCommands) {
 TEST(KeyReplay, ReadsAndScriptWrappersAreIgnored) {
   Replay r;
   r({"SET", "g", "1"});
-  for (std::vector<std::string> read :
-       {std::vector<std::string>{"GET", "g"}, {"TTL", "g"}, {"EXISTS", "g"}, {"WATCH", "g"},
-        {"EVAL", "return redis.call('INCR', KEYS[1])", "1", "g"}, {"EVALSHA", "abc", "1", "g"},
-        {"FCALL", "myinc", "1", "g"}, {"ECHO", "g"}, {"TYPE", "g"}}) {
+  for (std::vector<std::string> read : {std::vector<std::string>{"GET", "g"},
+                                        {"TTL", "g"},
+                                        {"EXISTS", "g"},
+                                        {"WATCH", "g"},
+                                        {"EVAL", "return redis.call('INCR', KEYS[1])", "1", "g"},
+                                        {"EVALSHA", "abc", "1", "g"},
+                                        {"FCALL", "myinc", "1", "g"},
+                                        {"ECHO", "g"},
+                                        {"TYPE", "g"}}) {
     EXPECT_FALSE(r(read).touched) << read[0];
   }
   EXPECT_EQ(r.value(), 1);
@@ -229,9 +233,9 @@ TEST(KeyReplay, SortedSetsFollowScores) {
   r({"ZADD", "g", "XX", "GT", "CH", "0", "a", "5", "b", "6", "e"});
   EXPECT_EQ(r.r.state().scores.at("a"), 1);
   EXPECT_EQ(r.r.state().scores.at("b"), 5);
-  EXPECT_EQ(r.value(), 4);  // XX: e not added
-  r({"ZADD", "g", "NX", "GT", "1", "z"});     // incompatible flags
-  r({"ZADD", "g", "1", "y", "nan", "z"});     // a bad score anywhere fails everything
+  EXPECT_EQ(r.value(), 4);                       // XX: e not added
+  r({"ZADD", "g", "NX", "GT", "1", "z"});        // incompatible flags
+  r({"ZADD", "g", "1", "y", "nan", "z"});        // a bad score anywhere fails everything
   r({"ZADD", "g", "INCR", "1", "y", "2", "z"});  // INCR takes one pair
   EXPECT_EQ(r.value(), 4);
   r({"ZINCRBY", "g", "10", "c"});

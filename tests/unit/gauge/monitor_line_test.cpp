@@ -58,8 +58,8 @@ TEST(MonitorLine, EveryByteRoundTripsThroughRedisRepr) {
 
 TEST(MonitorLine, RejectsMalformedLines) {
   for (const char* bad : {"", "OK", "1.5 [0 lua] \"GET\"", "abc.000000 [0 lua] \"GET\"",
-                          "1.000000 0 lua] \"GET\"", "1.000000 [x lua] \"GET\"",
-                          "1.000000 [0 lua]", "1.000000 [0 lua] \"GET", "1.000000 [0 lua] \"G\\x4\"",
+                          "1.000000 0 lua] \"GET\"", "1.000000 [x lua] \"GET\"", "1.000000 [0 lua]",
+                          "1.000000 [0 lua] \"GET", "1.000000 [0 lua] \"G\\x4\"",
                           "1.000000 [0 lua] \"GET\"\"k\"", "1.000000 [0 lua] \"GET\\"}) {
     EXPECT_FALSE(parse_monitor_line(bad)) << bad;
   }

@@ -21,8 +21,8 @@ class Client {
       argv.push_back(a.data());
       lengths.push_back(a.size());
     }
-    RedisReplyPtr reply(static_cast<redisReply*>(redisCommandArgv(
-        ctx_.get(), static_cast<int>(argv.size()), argv.data(), lengths.data())));
+    RedisReplyPtr reply(static_cast<redisReply*>(
+        redisCommandArgv(ctx_.get(), static_cast<int>(argv.size()), argv.data(), lengths.data())));
     if (!reply) throw std::runtime_error(std::string("redis: ") + ctx_->errstr);
     return reply;
   }

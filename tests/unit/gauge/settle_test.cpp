@@ -32,8 +32,8 @@ struct ScriptedGauge {
 TEST(Settle, WaitsForTheBaselineToHold) {
   ScriptedGauge gauge;
   gauge.steps = {{milliseconds(0), 3}, {milliseconds(20), 1}, {milliseconds(40), 0}};
-  SettleResult r = wait_for_settle(std::cref(gauge), 0, gauge.start, milliseconds(5000),
-                                   milliseconds(10));
+  SettleResult r =
+      wait_for_settle(std::cref(gauge), 0, gauge.start, milliseconds(5000), milliseconds(10));
   EXPECT_TRUE(r.settled);
   EXPECT_EQ(r.last_value, 0);
   EXPECT_GE(r.settled_at, gauge.start + milliseconds(40));  // not before the gauge got there
@@ -45,8 +45,8 @@ TEST(Settle, PassingThroughTheBaselineIsNotSettling) {
   ScriptedGauge gauge;
   // Drops through 0 to -1 (a double release) and stays there.
   gauge.steps = {{milliseconds(0), 2}, {milliseconds(10), 0}, {milliseconds(12), -1}};
-  SettleResult r = wait_for_settle(std::cref(gauge), 0, gauge.start, milliseconds(60),
-                                   milliseconds(20));
+  SettleResult r =
+      wait_for_settle(std::cref(gauge), 0, gauge.start, milliseconds(60), milliseconds(20));
   EXPECT_FALSE(r.settled);
   EXPECT_EQ(r.last_value, -1);
   EXPECT_GE(r.waited_until, gauge.start + milliseconds(60));
@@ -75,8 +75,8 @@ TEST(Settle, AStalledWatcherNeverSettles) {
   GaugeSample frozen;
   frozen.at = std::chrono::steady_clock::now();
   frozen.value = 0;
-  SettleResult r = wait_for_settle([&] { return std::optional<GaugeSample>(frozen); }, 0,
-                                   frozen.at, milliseconds(20), milliseconds(5));
+  SettleResult r = wait_for_settle([&] { return std::optional<GaugeSample>(frozen); }, 0, frozen.at,
+                                   milliseconds(20), milliseconds(5));
   EXPECT_FALSE(r.settled) << "one old sample proves nothing about the gauge holding its baseline";
   EXPECT_EQ(r.last_value, 0);
 }
