@@ -48,7 +48,8 @@ struct CallRecord {
   TimePoint upgraded{};         // 101 received
   TimePoint start_sent{};       // `start` written
   TimePoint first_server_message{};
-  TimePoint ended{};  // socket closed, or the attempt failed
+  TimePoint hung_up{};  // we sent stop/close or reset it, or the server's close arrived
+  TimePoint ended{};    // socket closed, or the attempt failed
 
   Outcome outcome = Outcome::kPending;
   RejectKind reject_kind = RejectKind::kNone;
@@ -77,6 +78,9 @@ struct CallRecord {
   }
   // When the server admitted it, as the caller saw it: the upgrade.
   TimePoint admitted_at() const { return upgraded; }
+  // When the server may have let its slot go: a server that releases on `stop` can admit the
+  // next call before our close handshake finishes, so the hang-up, not the socket's end, counts.
+  TimePoint released_at() const { return hung_up != TimePoint{} ? hung_up : ended; }
 };
 
 }  // namespace callsim

@@ -35,7 +35,7 @@ void validate(const Options& o) {
   if (o.gauge_trace != "monitor" && o.gauge_trace != "sample") {
     throw InputError(fmt::format("--gauge-trace '{}' must be monitor or sample", o.gauge_trace));
   }
-  if (o.gauge_interval.count() <= 0) throw InputError("--gauge-interval must be positive");
+  if (o.gauge_interval.count() < 0) throw InputError("--gauge-interval must not be negative");
   for (const auto& [name, value] : o.params) {
     if (name.empty()) throw InputError("--param needs a name before '='");
     if (name.size() + value.size() >= 500) {

@@ -40,8 +40,8 @@ struct Options {
   int cap = 50;
   std::string redis_url = "redis://127.0.0.1:6379/0";
   std::string gauge = "calls:active_count";  // see --help for the forms; "none" = no Redis
-  Nanos gauge_interval = std::chrono::milliseconds(1);
-  std::string gauge_trace = "monitor";  // monitor (falls back to sampling) or sample
+  Nanos gauge_interval{0};                   // 0: 1 ms for Redis gauges, 50 ms for HTTP ones
+  std::string gauge_trace = "monitor";       // monitor (falls back to sampling) or sample
   Nanos reject_timeout = std::chrono::seconds(5);
   Nanos settle = std::chrono::seconds(10);
   int bursts = 1;

@@ -51,11 +51,12 @@ struct NumberGeography {
 };
 NumberGeography geography_of(std::string_view number);
 
-// The form fields Twilio POSTs to a number's voice URL when a call comes in, in the order of
-// Twilio's documentation: AccountSid, ApiVersion (2010-04-01), CallSid, CallStatus (ringing),
-// Called, CalledCity/State/Zip/Country, Caller, CallerCity/..., Direction (inbound), From,
-// FromCity/..., To, ToCity/.... Fields Twilio adds only in particular cases (ForwardedFrom,
-// CallerName, ParentCallSid, CallToken, StirVerstat) are left out; a caller may append them.
+// The form fields Twilio POSTs to a number's voice URL when a call comes in: AccountSid,
+// ApiVersion (2010-04-01), CallSid, CallStatus (ringing), Called, CalledCity/Country/State/Zip,
+// Caller, CallerCity/..., Direction (inbound), From, FromCity/..., To, ToCity/..., sorted by name
+// (Twilio's own order varies between requests; a fixed one makes bodies comparable). Fields
+// Twilio adds only in particular cases (ForwardedFrom, CallerName, ParentCallSid, CallToken,
+// StirVerstat) are left out; a caller may append them.
 Parameters voice_webhook_params(const StreamIdentity& ids, const CallParties& parties);
 
 // How a call ended, for its status callback.
@@ -66,9 +67,9 @@ struct CallCompletion {
 };
 
 // The status callback Twilio POSTs when the call ends: the voice webhook's fields with
-// CallStatus=completed, then CallDuration (whole seconds, rounded down), Duration (billed
+// CallStatus=completed, plus CallDuration (whole seconds, rounded down), Duration (billed
 // minutes, CallDuration / 60 rounded up, as in Twilio's captures), Timestamp (RFC 2822, UTC),
-// CallbackSource=call-progress-events and SequenceNumber.
+// CallbackSource=call-progress-events and SequenceNumber; sorted by name.
 Parameters status_callback_params(const StreamIdentity& ids, const CallParties& parties,
                                   const CallCompletion& completion);
 

@@ -144,7 +144,9 @@ void add_run_options(CLI::App& app, Options& o) {
       ->type_name("SPEC")
       ->capture_default_str()
       ->group(verdict);
-  add_duration(app, "--gauge-interval", o.gauge_interval, "Gauge sampling period")->group(verdict);
+  add_duration(app, "--gauge-interval", o.gauge_interval, "Gauge sampling period")
+      ->default_str("1ms, 50ms for http")
+      ->group(verdict);
   app.add_option("--gauge-trace", o.gauge_trace,
                  "monitor: replay every command on the key via MONITOR (falls back to sampling "
                  "when refused); sample: sampling only")

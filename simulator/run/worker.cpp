@@ -333,6 +333,7 @@ void Worker::on_message(uint32_t slot, WsMessage message) {
 void Worker::hang_up(Call& call, TimePoint now) {
   call.state = Call::State::kClosing;
   call.hang_up_at = now;
+  call.record.hung_up = now;
   std::error_code ec;
   if (stopping_) {
     call.closing_outcome = stop_reason_;
@@ -398,6 +399,7 @@ void Worker::on_close(uint32_t slot) {
     return;
   }
   call.record.closed_by_server = true;
+  call.record.hung_up = now;
   call.record.close_code = con->get_remote_close_code();
   call.record.close_reason = con->get_remote_close_reason();
   bool served = call.record.server_media_bytes > 0 || call.record.marks_received > 0;

@@ -84,8 +84,8 @@ CheckResult check_full_admission(const BurstContext& b) {
   std::optional<TimePoint> first_release;
   for (const CallRecord* c : b.calls) {
     if (auto at = decision_time(*c)) decided.push_back({*at, c});
-    if (c->admitted() && c->ended != TimePoint{}) {
-      first_release = first_release ? std::min(*first_release, c->ended) : c->ended;
+    if (c->admitted() && c->released_at() != TimePoint{}) {
+      first_release = first_release ? std::min(*first_release, c->released_at()) : c->released_at();
     }
   }
   std::sort(decided.begin(), decided.end(), [](const Decided& x, const Decided& y) {

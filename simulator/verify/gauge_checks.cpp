@@ -142,8 +142,8 @@ CheckResult check_gauge_consistent(const BurstContext& b) {
   for (const CallRecord* c : b.calls) {
     if (auto d = decision_time(*c))
       last_decision = last_decision ? std::max(*last_decision, *d) : *d;
-    if (c->admitted() && c->ended != TimePoint{}) {
-      first_end = first_end ? std::min(*first_end, c->ended) : c->ended;
+    if (c->admitted() && c->released_at() != TimePoint{}) {
+      first_end = first_end ? std::min(*first_end, c->released_at()) : c->released_at();
     }
   }
   if (!last_decision) {

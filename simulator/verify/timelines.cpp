@@ -66,7 +66,9 @@ AdmittedTimeline::AdmittedTimeline(const std::vector<const CallRecord*>& calls) 
   for (const CallRecord* c : calls) {
     if (!c->admitted() || c->admitted_at() == TimePoint{}) continue;
     steps_.push_back({c->admitted_at(), +1, c});
-    if (c->ended != TimePoint{}) steps_.push_back({std::max(c->ended, c->admitted_at()), -1, c});
+    if (c->released_at() != TimePoint{}) {
+      steps_.push_back({std::max(c->released_at(), c->admitted_at()), -1, c});
+    }
   }
   std::sort(steps_.begin(), steps_.end(), [](const Step& a, const Step& b) {
     if (a.at != b.at) return a.at < b.at;

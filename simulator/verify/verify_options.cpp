@@ -19,7 +19,10 @@ CapOptions cap_options_from(const Options& options) {
   out.verify.settle = options.settle;
   out.gauge.spec = parse_gauge_spec(options.gauge);
   out.gauge.redis_url = options.redis_url;
-  out.gauge.interval = options.gauge_interval;
+  // A health endpoint polled a thousand times a second would be load, not observation.
+  out.gauge.interval = options.gauge_interval.count() > 0            ? options.gauge_interval
+                       : out.gauge.spec.kind == GaugeKind::kHttpJson ? std::chrono::milliseconds(50)
+                                                                     : std::chrono::milliseconds(1);
   out.gauge.trace = parse_trace_mode(options.gauge_trace);
   validate(out.verify);
   validate(out.gauge);

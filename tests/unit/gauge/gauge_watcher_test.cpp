@@ -300,10 +300,10 @@ TEST(GaugeWatcher, FallsBackToSamplingWhenMonitorIsRefused) {
 TEST(GaugeWatcher, FallsBackWhenMonitorIsRenamedAway) {
   test::TempDir dir;
   const std::string socket = dir.path() + "/redis.sock";
-  test::ChildProcess redis({"redis-server", "--port", "0", "--unixsocket", socket, "--dir",
-                            dir.path(), "--save", "", "--appendonly", "no", "--rename-command",
-                            "MONITOR", ""},
-                           dir.path() + "/redis.log");
+  test::ChildProcess redis(
+      {"redis-server", "--port", "0", "--unixsocket", socket, "--dir", dir.path(), "--save", "",
+       "--appendonly", "no", "--rename-command", "MONITOR", ""},
+      dir.path() + "/redis.log");
   GaugeOptions o;
   o.redis_url = "unix://" + socket;
   ASSERT_TRUE(test::eventually(

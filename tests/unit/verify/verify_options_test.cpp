@@ -49,6 +49,14 @@ TEST(CapOptions, MapsEveryFlag) {
   EXPECT_EQ(c.gauge.trace, TraceMode::kSample);
 }
 
+TEST(CapOptions, HttpGaugesArePolledGentlyUnlessTold) {
+  Options o;
+  o.gauge = "http://127.0.0.1:5050/health/details#/active_calls";
+  EXPECT_EQ(cap_options_from(o).gauge.interval, std::chrono::milliseconds(50));
+  o.gauge_interval = std::chrono::milliseconds(2);
+  EXPECT_EQ(cap_options_from(o).gauge.interval, std::chrono::milliseconds(2));
+}
+
 TEST(CapOptions, BadValuesNameTheirFlag) {
   Options o;
   o.gauge = "llen:q";
