@@ -200,11 +200,17 @@ void Lane::on_stream_fail(uint64_t id) {
 void Lane::on_fail(websocketpp::connection_hdl hdl) {
   websocketpp::lib::error_code ec;
   ServerConnection con = server_.get_con_from_hdl(hdl, ec);
+  if (ec) return;
+  const auto& failure = con->get_ec();
   // Our own refusals of an upgrade are counted where they are made.
-  if (!ec && con->get_ec() == websocketpp::error::make_error_code(websocketpp::error::rejected)) {
-    return;
+  if (failure == websocketpp::error::make_error_code(websocketpp::error::rejected)) return;
+  // websocketpp's own errors are about the request (unparsable, too large, too slow); the
+  // transport's mean the peer went away first, as a reachability probe does.
+  if (failure.category() == websocketpp::error::get_category()) {
+    context_.counters.bad_http++;
+  } else {
+    context_.counters.aborted_connections++;
   }
-  context_.counters.bad_http++;
 }
 
 void Lane::forget(uint64_t id) {

@@ -92,7 +92,7 @@ class Session : private Outbox {
   Clock::time_point opened_;
   std::shared_ptr<Slot> slot_;
   State state_ = State::kAwaitingStart;
-  const char* outcome_ = "no-start";
+  const char* outcome_ = "closed-before-start";
   bool closing_ = false;  // the bot closed the socket: later messages are ignored
 
   ConformanceChecker checker_;

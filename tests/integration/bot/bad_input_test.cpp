@@ -50,6 +50,10 @@ TEST(BadInput, MalformedHttpIsRefusedAndCounted) {
                                 std::string(200'000, 'a'));
   EXPECT_GE(huge_body.status, 400);
   ASSERT_TRUE(bot.eventually([](const Counters& c) { return c.bad_http == 3; }));
+  // A reachability probe (connect, then close without a request) is not a bad request.
+  connect_and_close(bot.port());
+  ASSERT_TRUE(bot.eventually([](const Counters& c) { return c.aborted_connections == 1; }));
+  EXPECT_EQ(bot.counters().bad_http, 3u);
   EXPECT_EQ(http_get(bot.port(), "/health").body, "ok");
 }
 

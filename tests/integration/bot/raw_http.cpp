@@ -11,10 +11,11 @@
 
 namespace callsim::bot::test {
 
-HttpResponse raw_http(uint16_t port, const std::string& request) {
-  HttpResponse response;
+namespace {
+
+int connect_loopback(uint16_t port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return response;
+  if (fd < 0) return -1;
   timeval timeout{10, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
   sockaddr_in address{};
@@ -23,8 +24,22 @@ HttpResponse raw_http(uint16_t port, const std::string& request) {
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
     ::close(fd);
-    return response;
+    return -1;
   }
+  return fd;
+}
+
+}  // namespace
+
+void connect_and_close(uint16_t port) {
+  int fd = connect_loopback(port);
+  if (fd >= 0) ::close(fd);
+}
+
+HttpResponse raw_http(uint16_t port, const std::string& request) {
+  HttpResponse response;
+  int fd = connect_loopback(port);
+  if (fd < 0) return response;
   size_t sent = 0;
   while (sent < request.size()) {
     ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);

@@ -17,6 +17,9 @@ struct HttpResponse {
 // closes (the bot answers one request per connection).
 HttpResponse raw_http(uint16_t port, const std::string& request);
 
+// Connects and closes without sending anything, as a reachability probe does.
+void connect_and_close(uint16_t port);
+
 HttpResponse http_get(uint16_t port, const std::string& path);
 HttpResponse http_post_form(uint16_t port, const std::string& path, const std::string& body);
 
