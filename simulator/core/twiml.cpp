@@ -20,7 +20,9 @@ std::string quoted(std::string_view text) {
   return out;
 }
 
-bool is_xml_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_xml_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && is_xml_space(text.front())) text.remove_prefix(1);
@@ -123,10 +125,10 @@ class Interpreter {
       } else if (name == "Hangup") {
         return rejected(EndingVerb::kHangup);
       } else {
-        return error(fmt::format(
-            "unsupported verb <{}> (callsim follows Say, Play, Pause, Connect/Stream, "
-            "Redirect, Reject and Hangup)",
-            quoted(name)));
+        return error(
+            fmt::format("unsupported verb <{}> (callsim follows Say, Play, Pause, Connect/Stream, "
+                        "Redirect, Reject and Hangup)",
+                        quoted(name)));
       }
     }
     return rejected(last_verb_);
@@ -134,8 +136,8 @@ class Interpreter {
 
  private:
   TwimlDecision connect(pugi::xml_node connect) {
-    pugi::xml_node noun = connect.find_child(
-        [](pugi::xml_node child) { return child.type() == pugi::node_element; });
+    pugi::xml_node noun =
+        connect.find_child([](pugi::xml_node child) { return child.type() == pugi::node_element; });
     if (!noun) return error("<Connect> is empty: no <Stream>");
     if (std::string_view(noun.name()) != "Stream") {
       return error(fmt::format("<Connect> holds <{}>, not <Stream>", quoted(noun.name())));
@@ -302,8 +304,7 @@ TwimlDecision parse_twiml(std::string_view body, std::string_view document_url,
   }
   if (!root) return protocol_error("TwiML has no root element");
   if (std::string_view(root.name()) != "Response") {
-    return protocol_error(
-        fmt::format("TwiML root is <{}>, not <Response>", quoted(root.name())));
+    return protocol_error(fmt::format("TwiML root is <{}>, not <Response>", quoted(root.name())));
   }
   return Interpreter(document_url, limits).run(root);
 }

@@ -23,13 +23,13 @@ enum class EndingVerb { kReject, kHangup, kSay, kPlay, kPause, kNone };
 const char* to_string(EndingVerb verb);
 
 struct StreamInstruction {
-  std::string url;                   // absolute ws:// or wss:// URL, resolved (see parse_twiml)
-  Parameters parameters;             // <Parameter name value>, in document order
-  std::string name;                  // <Stream name>, "" when absent
-  std::string status_callback;       // <Stream statusCallback>, resolved; "" when absent
+  std::string url;                     // absolute ws:// or wss:// URL, resolved (see parse_twiml)
+  Parameters parameters;               // <Parameter name value>, in document order
+  std::string name;                    // <Stream name>, "" when absent
+  std::string status_callback;         // <Stream statusCallback>, resolved; "" when absent
   std::string status_callback_method;  // as written; "" when absent (Twilio's default: POST)
-  std::string connect_action;        // <Connect action>, resolved; "" when absent
-  std::string connect_method;        // as written; "" when absent (Twilio's default: POST)
+  std::string connect_action;          // <Connect action>, resolved; "" when absent
+  std::string connect_method;          // as written; "" when absent (Twilio's default: POST)
 };
 
 struct TwimlDecision {

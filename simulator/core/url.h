@@ -29,8 +29,7 @@ std::string remove_dot_segments(std::string_view path);
 
 // Resolves `reference` against `base` as RFC 3986 §5.2.2 says (strict parser: a reference with
 // a scheme is taken as it is). nullopt when `base` has no scheme, i.e. is not absolute.
-std::optional<std::string> resolve_uri_reference(std::string_view base,
-                                                 std::string_view reference);
+std::optional<std::string> resolve_uri_reference(std::string_view base, std::string_view reference);
 
 // Lower-case scheme of an absolute URL ("" when there is none): schemes are case-insensitive.
 std::string url_scheme(std::string_view url);

@@ -57,9 +57,10 @@ Parameters call_fields(const StreamIdentity& ids, const CallParties& parties,
 NumberPool NumberPool::parse(std::string_view spec, std::string_view flag) {
   NumberPool pool;
   const auto fail = [&](const std::string& why) {
-    return InputError(fmt::format("{} '{}': {} (expected numbers like +14155550100, a "
-                                  "comma-separated list, or a pattern like +1415555####)",
-                                  flag, spec, why));
+    return InputError(
+        fmt::format("{} '{}': {} (expected numbers like +14155550100, a "
+                    "comma-separated list, or a pattern like +1415555####)",
+                    flag, spec, why));
   };
   if (trim_spaces(spec).empty()) throw fail("empty");
   std::string_view rest = spec;
@@ -123,9 +124,9 @@ Parameters voice_webhook_params(const StreamIdentity& ids, const CallParties& pa
 Parameters status_callback_params(const StreamIdentity& ids, const CallParties& parties,
                                   const CallCompletion& completion) {
   Parameters params = call_fields(ids, parties, "completed");
-  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
-                           std::max(completion.duration, Nanos::zero()))
-                           .count();
+  const auto seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(std::max(completion.duration, Nanos::zero()))
+          .count();
   params.emplace_back("CallDuration", std::to_string(seconds));
   params.emplace_back("Duration", std::to_string((seconds + 59) / 60));
   params.emplace_back("Timestamp", format_rfc2822_utc(completion.ended_at));
@@ -143,8 +144,8 @@ std::string format_rfc2822_utc(std::chrono::system_clock::time_point at) {
   struct tm utc {};
   gmtime_r(&seconds, &utc);
   return fmt::format("{}, {:02d} {} {:04d} {:02d}:{:02d}:{:02d} +0000", kDays[utc.tm_wday],
-                     utc.tm_mday, kMonths[utc.tm_mon], utc.tm_year + 1900, utc.tm_hour,
-                     utc.tm_min, utc.tm_sec);
+                     utc.tm_mday, kMonths[utc.tm_mon], utc.tm_year + 1900, utc.tm_hour, utc.tm_min,
+                     utc.tm_sec);
 }
 
 std::string percent_encode(std::string_view text) {
@@ -153,8 +154,7 @@ std::string percent_encode(std::string_view text) {
   out.reserve(text.size() * 3);
   for (unsigned char c : text) {
     const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-                            c == '~';
+                            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
     if (unreserved) {
       out.push_back(static_cast<char>(c));
     } else {

@@ -61,9 +61,9 @@ Parameters voice_webhook_params(const StreamIdentity& ids, const CallParties& pa
 
 // How a call ended, for its status callback.
 struct CallCompletion {
-  Nanos duration{0};                              // answer to hang-up
+  Nanos duration{0};                               // answer to hang-up
   std::chrono::system_clock::time_point ended_at;  // becomes Timestamp
-  uint64_t sequence_number = 0;  // Twilio counts the callbacks of one call from 0
+  uint64_t sequence_number = 0;                    // Twilio counts the callbacks of one call from 0
 };
 
 // The status callback Twilio POSTs when the call ends: the voice webhook's fields with

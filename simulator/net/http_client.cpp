@@ -6,11 +6,11 @@
 #include <mutex>
 #include <unordered_map>
 
-#include <asio/post.hpp>
-#include <asio/posix/stream_descriptor.hpp>
-#include <asio/steady_timer.hpp>
 #include <curl/curl.h>
 #include <fmt/format.h>
+#include <asio/posix/stream_descriptor.hpp>
+#include <asio/post.hpp>
+#include <asio/steady_timer.hpp>
 
 #include "core/errors.h"
 
@@ -26,6 +26,13 @@ void init_curl_once() {
 
 bool has_line_break(const std::string& text) {
   return text.find_first_of(std::string("\r\n\0", 3)) != std::string::npos;
+}
+
+std::string printable(std::string text) {
+  for (char& c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = '?';
+  }
+  return text;
 }
 
 HttpError classify(CURLcode code, bool body_too_large) {
@@ -176,26 +183,30 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
     for (const auto& [name, value] : headers) {
       if (name.empty() || name.find(':') != std::string::npos || has_line_break(name) ||
           has_line_break(value)) {
-        return fail_early(std::move(request),
+        return fail_early(std::move(request), HttpError::kInvalidRequest,
                           fmt::format("header '{}' has an empty or malformed name, or a line "
                                       "break in its value",
-                                      name.substr(0, 60)));
+                                      printable(name.substr(0, 60))));
       }
-      request->header_list =
-          curl_slist_append(request->header_list, (name + ": " + value).c_str());
+      // "Name:" would tell curl to drop a header it adds itself; "Name;" sends it empty.
+      const std::string line = value.empty() ? name + ";" : name + ": " + value;
+      request->header_list = curl_slist_append(request->header_list, line.c_str());
     }
     // curl would otherwise wait for "100 Continue" before sending larger bodies.
     request->header_list = curl_slist_append(request->header_list, "Expect:");
     request->easy = curl_easy_init();
     if (!request->easy || !request->header_list) {
-      return fail_early(std::move(request), "libcurl could not allocate a request");
+      return fail_early(std::move(request), HttpError::kOther,
+                        "libcurl could not allocate a request");
     }
     if (!configure(*request)) {
-      return fail_early(std::move(request), "libcurl rejected the request's options");
+      return fail_early(std::move(request), HttpError::kOther,
+                        "libcurl rejected the request's options");
     }
     CURL* easy = request->easy;
     if (curl_multi_add_handle(multi, easy) != CURLM_OK) {
-      return fail_early(std::move(request), "libcurl could not start the request");
+      return fail_early(std::move(request), HttpError::kOther,
+                        "libcurl could not start the request");
     }
     requests.emplace(easy, std::move(request));
   }
@@ -225,21 +236,22 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
     set(curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms));
     set(curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, options.insecure ? 0L : 1L));
     set(curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, options.insecure ? 0L : 2L));
-    if (!options.ca_file.empty()) set(curl_easy_setopt(easy, CURLOPT_CAINFO, options.ca_file.c_str()));
+    if (!options.ca_file.empty())
+      set(curl_easy_setopt(easy, CURLOPT_CAINFO, options.ca_file.c_str()));
     set(curl_easy_setopt(easy, CURLOPT_PRIVATE, &request));
     return ok;
   }
 
   // Completes a request that never reached curl, later and from the io_context like any other.
-  void fail_early(std::unique_ptr<Request> request, std::string message) {
+  void fail_early(std::unique_ptr<Request> request, HttpError error, std::string message) {
     ++failing_early;
     std::shared_ptr<Request> shared(std::move(request));
-    asio::post(io, [weak = weak_from_this(), shared, message = std::move(message)] {
+    asio::post(io, [weak = weak_from_this(), shared, error, message = std::move(message)] {
       auto self = weak.lock();
       if (!self || self->closed) return;
       --self->failing_early;
       HttpResponse response;
-      response.error = HttpError::kInvalidRequest;
+      response.error = error;
       response.error_message = message;
       response.elapsed = Clock::now() - shared->started;
       shared->done(std::move(response));
@@ -385,12 +397,16 @@ HttpClient::HttpClient(asio::io_context& io, HttpClientOptions options)
   impl_->start();
 }
 
-HttpClient::~HttpClient() { impl_->shutdown(); }
+HttpClient::~HttpClient() {
+  impl_->shutdown();
+}
 
 void HttpClient::post(std::string url, HttpHeaders headers, std::string body, Callback done) {
   impl_->post(std::move(url), std::move(headers), std::move(body), std::move(done));
 }
 
-size_t HttpClient::in_flight() const { return impl_->requests.size() + impl_->failing_early; }
+size_t HttpClient::in_flight() const {
+  return impl_->requests.size() + impl_->failing_early;
+}
 
 }  // namespace callsim
