@@ -1,31 +1,13 @@
 #include "scripted_server.h"
 
-#include <websocketpp/concurrency/none.hpp>
-#include <websocketpp/config/asio_no_tls.hpp>
-#include <websocketpp/server.hpp>
-
 #include "media/base64.h"
+#include "net/ws_server_config.h"
 
 namespace callsim::test {
 
 namespace {
 
-struct ServerConfig : public websocketpp::config::asio {
-  typedef ServerConfig type;
-  typedef websocketpp::config::asio base;
-  typedef websocketpp::concurrency::none concurrency_type;
-  typedef websocketpp::log::basic<concurrency_type, websocketpp::log::elevel> elog_type;
-  typedef websocketpp::log::basic<concurrency_type, websocketpp::log::alevel> alog_type;
-  static const bool enable_multithreading = false;
-  struct transport_config : public base::transport_config {
-    typedef type::concurrency_type concurrency_type;
-    typedef type::alog_type alog_type;
-    typedef type::elog_type elog_type;
-    static const bool enable_multithreading = false;
-  };
-  typedef websocketpp::transport::asio::endpoint<transport_config> transport_type;
-};
-using Server = websocketpp::server<ServerConfig>;
+using Server = WsServer;
 
 std::string stream_sid_of(const std::string& start_message) {
   auto at = start_message.find("\"streamSid\":\"");

@@ -13,31 +13,13 @@
 #include <unordered_map>
 
 #include <fmt/format.h>
-#include <websocketpp/concurrency/none.hpp>
-#include <websocketpp/config/asio_no_tls.hpp>
-#include <websocketpp/server.hpp>
 
 #include "core/histogram.h"
+#include "net/ws_server_config.h"
 
 namespace {
 
-struct ReceiverConfig : public websocketpp::config::asio {
-  typedef ReceiverConfig type;
-  typedef websocketpp::config::asio base;
-  typedef websocketpp::concurrency::none concurrency_type;
-  typedef websocketpp::log::basic<concurrency_type, websocketpp::log::elevel> elog_type;
-  typedef websocketpp::log::basic<concurrency_type, websocketpp::log::alevel> alog_type;
-  static const bool enable_multithreading = false;
-  struct transport_config : public base::transport_config {
-    typedef type::concurrency_type concurrency_type;
-    typedef type::alog_type alog_type;
-    typedef type::elog_type elog_type;
-    static const bool enable_multithreading = false;
-    static const int listen_backlog = 4096;
-  };
-  typedef websocketpp::transport::asio::endpoint<transport_config> transport_type;
-};
-using Server = websocketpp::server<ReceiverConfig>;
+using Server = callsim::WsServer;
 using Clock = std::chrono::steady_clock;
 
 struct StreamClock {
