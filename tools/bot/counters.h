@@ -11,6 +11,7 @@ namespace callsim::bot {
 #define CALLSIM_BOT_COUNTERS(X)                                                                    \
   X(http_requests)            /* HTTP requests that reached a route or a 404 */                    \
   X(bad_http)                 /* requests websocketpp could not parse or that timed out */         \
+  X(aborted_connections)      /* connections closed before sending a whole request (probes) */     \
   X(not_found)                /* unknown HTTP path or WebSocket path */                            \
   X(method_not_allowed)       /* known path, wrong method */                                       \
   X(bad_form)                 /* webhook bodies without a CallSid or not form-encoded */           \
