@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <asio.hpp>
 #include <cmath>
 #include <set>
+#include <thread>
 
 #include "child_process.h"
 #include "core/sids.h"
@@ -237,6 +239,50 @@ TEST(Engine, ClosedPortIsRefused) {
   auto outcome = run_burst(settings, plan, clock, quiet, TimePoint::max(), clock.now(), {});
   ASSERT_EQ(outcome.stats.calls.size(), 3u);
   for (const auto& c : outcome.stats.calls) EXPECT_EQ(c.outcome, Outcome::kRefused) << c.error;
+}
+
+}  // namespace
+}  // namespace callsim
+
+namespace callsim {
+namespace {
+
+TEST(Engine, ServerThatNeverAnswersTheUpgradeIsAHandshakeTimeout) {
+  // Accepts TCP connections and never says a word: the upgrade must time out, not hang.
+  asio::io_context io;
+  asio::ip::tcp::acceptor acceptor(io, {asio::ip::address_v4::loopback(), 0});
+  std::vector<asio::ip::tcp::socket> held;
+  std::function<void()> accept_next = [&] {
+    acceptor.async_accept([&](const std::error_code& ec, asio::ip::tcp::socket socket) {
+      if (ec) return;
+      held.push_back(std::move(socket));
+      accept_next();
+    });
+  };
+  accept_next();
+  std::thread server([&] { io.run(); });
+
+  CallSettings settings;
+  settings.connect_url =
+      "ws://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + "/ws/twilio-media";
+  settings.audio = tone();
+  settings.hold = 1s;
+  settings.handshake_timeout = 300ms;
+  LoadPlan plan(4, 4, 0s, 0, 1);
+  SteadyClock clock;
+  ProgressPrinter quiet(Options::Progress::kOff, 1s);
+  auto outcome = run_burst(settings, plan, clock, quiet, TimePoint::max(), clock.now(), {});
+  asio::post(io, [&] {
+    acceptor.close();
+    held.clear();
+  });
+  server.join();
+  ASSERT_EQ(outcome.stats.calls.size(), 4u);
+  for (const auto& c : outcome.stats.calls) {
+    EXPECT_EQ(c.outcome, Outcome::kHandshakeTimeout) << c.error;
+    EXPECT_FALSE(c.admitted());
+    EXPECT_GE(c.ended - c.connect_started, 300ms);
+  }
 }
 
 }  // namespace
