@@ -48,8 +48,9 @@ struct CallRecord {
   TimePoint upgraded{};         // 101 received
   TimePoint start_sent{};       // `start` written
   TimePoint first_server_message{};
-  TimePoint hung_up{};  // we sent stop/close or reset it, or the server's close arrived
-  TimePoint ended{};    // socket closed, or the attempt failed
+  TimePoint admission_confirmed{};  // first server message, or start + reject window (see below)
+  TimePoint hung_up{};              // we sent stop/close or reset it, or the server's close arrived
+  TimePoint ended{};                // socket closed, or the attempt failed
 
   Outcome outcome = Outcome::kPending;
   RejectKind reject_kind = RejectKind::kNone;
@@ -76,8 +77,13 @@ struct CallRecord {
            (outcome == Outcome::kInterrupted && upgraded != TimePoint{} &&
             reject_kind == RejectKind::kNone);
   }
-  // When the server admitted it, as the caller saw it: the upgrade.
-  TimePoint admitted_at() const { return upgraded; }
+  // When the caller knew the server had admitted it. A server that admits at the upgrade has
+  // done so by the 101, but one that admits after reading `start` may still turn the call away
+  // (close 1013) until it serves it: its first message, or --reject-window without a rejection,
+  // confirms it. Counting from the 101 would show a correct start-time server over its cap.
+  TimePoint admitted_at() const {
+    return admission_confirmed != TimePoint{} ? admission_confirmed : upgraded;
+  }
   // When the server may have let its slot go: a server that releases on `stop` can admit the
   // next call before our close handshake finishes, so the hang-up, not the socket's end, counts.
   TimePoint released_at() const { return hung_up != TimePoint{} ? hung_up : ended; }

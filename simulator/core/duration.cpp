@@ -19,15 +19,23 @@ Nanos parse_duration(std::string_view text) {
   }
   std::string_view unit(end);
   double scale = 0;
-  if (unit == "ns") scale = 1;
-  else if (unit == "us") scale = 1e3;
-  else if (unit == "ms") scale = 1e6;
-  else if (unit == "s") scale = 1e9;
-  else if (unit == "m") scale = 60e9;
-  else if (unit == "h") scale = 3600e9;
-  else if (unit.empty() && value == 0) scale = 1;
+  if (unit == "ns")
+    scale = 1;
+  else if (unit == "us")
+    scale = 1e3;
+  else if (unit == "ms")
+    scale = 1e6;
+  else if (unit == "s")
+    scale = 1e9;
+  else if (unit == "m")
+    scale = 60e9;
+  else if (unit == "h")
+    scale = 3600e9;
+  else if (unit.empty() && value == 0)
+    scale = 1;
   else
-    throw InputError(fmt::format("invalid duration '{}' (expected a unit: ns, us, ms, s, m, h)", s));
+    throw InputError(
+        fmt::format("invalid duration '{}' (expected a unit: ns, us, ms, s, m, h)", s));
   double ns = value * scale;
   if (ns > 1e18) throw InputError(fmt::format("duration '{}' is too long", s));
   return Nanos(static_cast<long long>(std::llround(ns)));

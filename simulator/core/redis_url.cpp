@@ -41,7 +41,8 @@ RedisUrl parse_redis_url(std::string_view url) {
     auto q = rest.find('?');
     out.socket_path = std::string(rest.substr(0, q));
     if (out.socket_path.empty() || out.socket_path[0] != '/') {
-      throw InputError(fmt::format("Redis URL '{}' needs an absolute socket path (unix:///path)", url));
+      throw InputError(
+          fmt::format("Redis URL '{}' needs an absolute socket path (unix:///path)", url));
     }
     if (q != std::string_view::npos) {
       std::string_view query = rest.substr(q + 1);
@@ -51,9 +52,12 @@ RedisUrl parse_redis_url(std::string_view url) {
         auto eq = pair.find('=');
         std::string_view key = pair.substr(0, eq);
         std::string_view value = eq == std::string_view::npos ? "" : pair.substr(eq + 1);
-        if (key == "db") out.db = parse_int(value, 0, 1'000'000, "database", url);
-        else if (key == "password") out.password = std::string(value);
-        else throw InputError(fmt::format("unknown parameter '{}' in Redis URL '{}'", key, url));
+        if (key == "db")
+          out.db = parse_int(value, 0, 1'000'000, "database", url);
+        else if (key == "password")
+          out.password = std::string(value);
+        else
+          throw InputError(fmt::format("unknown parameter '{}' in Redis URL '{}'", key, url));
         query = amp == std::string_view::npos ? "" : query.substr(amp + 1);
       }
     }
@@ -85,7 +89,8 @@ RedisUrl parse_redis_url(std::string_view url) {
   std::string_view host = authority;
   if (!authority.empty() && authority.front() == '[') {
     auto close = authority.find(']');
-    if (close == std::string_view::npos) throw InputError(fmt::format("bad IPv6 host in '{}'", url));
+    if (close == std::string_view::npos)
+      throw InputError(fmt::format("bad IPv6 host in '{}'", url));
     host = authority.substr(1, close - 1);
     std::string_view after = authority.substr(close + 1);
     if (!after.empty()) {

@@ -15,10 +15,11 @@ namespace callsim {
 // protocol. Owned and driven by exactly one Worker; never touched by another thread.
 struct Call {
   enum class State {
-    kScheduled,   // waiting for its start time
-    kConnecting,  // TCP connect and upgrade in flight
-    kStreaming,   // connected + start sent, media flowing
-    kClosing,     // we decided to end it; waiting for the socket to close
+    kScheduled,      // waiting for its start time
+    kConnecting,     // TCP connect and upgrade in flight
+    kStreaming,      // connected + start sent, media flowing
+    kClosing,        // we decided to end it; waiting for the socket to close
+    kServerClosing,  // the server's close frame arrived; waiting for websocketpp to finish it
     kDone,
   };
   // How callsim itself ends an admitted call.
@@ -35,8 +36,9 @@ struct Call {
   uint64_t chunk = 0;     // last media chunk number used
   uint64_t first_timestamp_ms = 0;
   size_t audio_offset = 0;
-  TimePoint hang_up_at{};    // hold end, or the mid-call moment a dropped call vanishes
-  TimePoint next_service{};  // the one heap entry for this call that is not stale
+  TimePoint hang_up_at{};         // hold end, or the mid-call moment a dropped call vanishes
+  TimePoint server_close_seen{};  // first seen the server closing, before the socket ended
+  TimePoint next_service{};       // the one heap entry for this call that is not stale
 
   PlaybackBuffer playback;
   std::string outgoing;  // reused for every message this call sends

@@ -129,6 +129,7 @@ void write_call(JsonWriter& w, TimePoint origin, const CallRecord& c) {
   write_time(w, "upgraded_ms", origin, c.upgraded);
   write_time(w, "start_sent_ms", origin, c.start_sent);
   write_time(w, "first_server_message_ms", origin, c.first_server_message);
+  write_time(w, "admission_confirmed_ms", origin, c.admission_confirmed);
   write_time(w, "hung_up_ms", origin, c.hung_up);
   write_time(w, "ended_ms", origin, c.ended);
   key(w, "frames_sent");

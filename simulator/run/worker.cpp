@@ -205,20 +205,40 @@ void Worker::on_open(uint32_t slot) {
   service(slot, now);
 }
 
+bool Worker::notice_server_closing(Call& call, TimePoint now) {
+  if (call.connection->get_state() == websocketpp::session::state::open) return false;
+  // The server's close frame arrived (websocketpp answers it and reports the close only once
+  // the server drops the TCP connection): send nothing more, and judge the call by when the
+  // server closed, not by when the socket finally went away.
+  call.state = Call::State::kServerClosing;
+  call.server_close_seen = now;
+  call.record.hung_up = now;
+  return true;
+}
+
 void Worker::service(uint32_t slot, TimePoint now) {
   Call& call = *slots_[slot];
-  if (call.state == Call::State::kClosing) {
-    // Our close never completed (a server that ignores close frames): give up on the socket.
-    if (now >= call.hang_up_at + kCloseGrace) {
-      call.record.error = "close handshake did not complete";
-      if (call.connection) call.connection->terminate(std::error_code());
-      finish(slot, call.closing_outcome, now);
-    } else {
-      schedule(slot, call.hang_up_at + kCloseGrace);
+  if (call.state == Call::State::kClosing || call.state == Call::State::kServerClosing) {
+    TimePoint give_up =
+        (call.state == Call::State::kClosing ? call.hang_up_at : call.server_close_seen) +
+        kCloseGrace;
+    if (now < give_up) {
+      schedule(slot, give_up);
+      return;
     }
+    // The close never completed (a peer that ignores close frames): give up on the socket.
+    call.record.error = "close handshake did not complete";
+    Outcome outcome = call.state == Call::State::kClosing ? call.closing_outcome
+                                                          : classify_server_close(call, now);
+    if (call.connection) call.connection->terminate(std::error_code());
+    finish(slot, outcome, now);
     return;
   }
   if (call.state != Call::State::kStreaming) return;
+  if (notice_server_closing(call, now)) {
+    schedule(slot, now + kCloseGrace);
+    return;
+  }
 
   // Whatever falls due within the coalescing slack is done in this wake-up.
   TimePoint horizon = now + kCoalesce;
@@ -331,6 +351,7 @@ void Worker::on_message(uint32_t slot, WsMessage message) {
 }
 
 void Worker::hang_up(Call& call, TimePoint now) {
+  if (call.state == Call::State::kStreaming && notice_server_closing(call, now)) return;
   call.state = Call::State::kClosing;
   call.hang_up_at = now;
   call.record.hung_up = now;
@@ -393,29 +414,32 @@ void Worker::on_fail(uint32_t slot) {
 void Worker::on_close(uint32_t slot) {
   Call& call = *slots_[slot];
   TimePoint now = clock_.now();
-  WsConnection& con = call.connection;
   if (call.state == Call::State::kClosing) {
     finish(slot, call.closing_outcome, now);
     return;
   }
+  finish(slot, classify_server_close(call, now), now);
+}
+
+Outcome Worker::classify_server_close(Call& call, TimePoint now) {
+  WsConnection& con = call.connection;
+  TimePoint closed_at = call.server_close_seen != TimePoint{} ? call.server_close_seen : now;
   call.record.closed_by_server = true;
-  call.record.hung_up = now;
+  call.record.hung_up = closed_at;
   call.record.close_code = con->get_remote_close_code();
   call.record.close_reason = con->get_remote_close_reason();
   bool served = call.record.server_media_bytes > 0 || call.record.marks_received > 0;
-  Outcome outcome;
   if (call.record.close_code == websocketpp::close::status::abnormal_close ||
       call.record.close_code == websocketpp::close::status::no_status) {
-    outcome = Outcome::kProtocolError;
     call.record.error = "connection dropped without a close frame";
     if (con->get_ec()) call.record.error += " (" + con->get_ec().message() + ")";
-  } else if (!served && now - call.record.start_sent <= settings_.reject_window) {
-    outcome = Outcome::kRejected;
-    call.record.reject_kind = RejectKind::kClosedAfterStart;
-  } else {
-    outcome = Outcome::kClosedEarly;
+    return Outcome::kProtocolError;
   }
-  finish(slot, outcome, now);
+  if (!served && closed_at - call.record.start_sent <= settings_.reject_window) {
+    call.record.reject_kind = RejectKind::kClosedAfterStart;
+    return Outcome::kRejected;
+  }
+  return Outcome::kClosedEarly;
 }
 
 void Worker::finish(uint32_t slot, Outcome outcome, TimePoint now) {
@@ -425,6 +449,14 @@ void Worker::finish(uint32_t slot, Outcome outcome, TimePoint now) {
   --live_;
   call.record.ended = now;
   call.record.outcome = outcome;
+  if (call.record.start_sent != TimePoint{}) {
+    TimePoint confirmed = call.record.start_sent + settings_.reject_window;
+    if (call.record.first_server_message != TimePoint{}) {
+      confirmed = std::min(confirmed, call.record.first_server_message);
+    }
+    // A call that ended before anything confirmed it counts from its upgrade.
+    if (confirmed < call.record.released_at()) call.record.admission_confirmed = confirmed;
+  }
   call.record.frames_skipped = call.pacer.skipped_frames();
   stats_.frames_skipped += call.record.frames_skipped;
   ++stats_.outcomes[static_cast<size_t>(outcome)];

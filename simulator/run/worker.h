@@ -60,6 +60,9 @@ class Worker {
   void echo_marks(Call& call, TimePoint now, const std::vector<std::string>& names);
   bool send_text(Call& call);
   void hang_up(Call& call, TimePoint now);
+  // True (and the call moves to kServerClosing) once the server has started closing.
+  bool notice_server_closing(Call& call, TimePoint now);
+  Outcome classify_server_close(Call& call, TimePoint now);
   void finish(uint32_t slot, Outcome outcome, TimePoint now);
   void stop_now(Outcome why);
   void publish_progress(TimePoint now, bool force);

@@ -57,7 +57,9 @@ ChildProcess::~ChildProcess() {
   if (pid_ > 0 && !status_) stop(std::chrono::milliseconds(1000));
 }
 
-bool ChildProcess::running() { return !wait_for(std::chrono::milliseconds(0)).has_value(); }
+bool ChildProcess::running() {
+  return !wait_for(std::chrono::milliseconds(0)).has_value();
+}
 
 std::optional<int> ChildProcess::wait_for(std::chrono::milliseconds timeout) {
   if (status_) return status_;

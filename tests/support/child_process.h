@@ -56,7 +56,9 @@ bool eventually(Predicate ready, std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     if (ready()) return true;
-    struct timespec nap {0, 5'000'000};
+    struct timespec nap {
+      0, 5'000'000
+    };
     nanosleep(&nap, nullptr);
   }
   return ready();

@@ -19,7 +19,8 @@ TEST(Duration, ParsesEveryUnit) {
 }
 
 TEST(Duration, RejectsAmbiguousOrBrokenValues) {
-  for (const char* bad : {"", "5", "-1s", "+1s", "s", "1 s", "1sec", "nan", "inf", "1e30h", " 1s"}) {
+  for (const char* bad :
+       {"", "5", "-1s", "+1s", "s", "1 s", "1sec", "nan", "inf", "1e30h", " 1s"}) {
     EXPECT_THROW(parse_duration(bad), InputError) << bad;
   }
 }

@@ -14,7 +14,9 @@ std::string error_of(const Options& o) {
   return "";
 }
 
-TEST(Options, DefaultsAreValid) { EXPECT_EQ(error_of(Options{}), ""); }
+TEST(Options, DefaultsAreValid) {
+  EXPECT_EQ(error_of(Options{}), "");
+}
 
 TEST(Options, EachBadValueNamesItsFlag) {
   Options o;
