@@ -22,6 +22,27 @@ void write_string(JsonWriter& w, const char* name, const std::string& value) {
   w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
 }
 
+void field(JsonWriter& w, const char* name, uint64_t value) {
+  w.Key(name);
+  w.Uint64(value);
+}
+void field(JsonWriter& w, const char* name, int64_t value) {
+  w.Key(name);
+  w.Int64(value);
+}
+void field(JsonWriter& w, const char* name, int value) {
+  w.Key(name);
+  w.Int(value);
+}
+void field(JsonWriter& w, const char* name, double value) {
+  w.Key(name);
+  w.Double(value);
+}
+void field(JsonWriter& w, const char* name, bool value) {
+  w.Key(name);
+  w.Bool(value);
+}
+
 void write_time(JsonWriter& w, const char* name, TimePoint origin, TimePoint t) {
   w.Key(name);
   if (t == TimePoint{}) {
@@ -48,16 +69,11 @@ double setup_rate(const RunStats& s) {
 void write_generator(JsonWriter& w, const RunSummary& run) {
   const RunStats& s = *run.stats;
   w.StartObject();
-  key(w, "cpu_seconds");
-  w.Double(run.cpu_seconds);
-  key(w, "cpu_us_per_frame");
-  w.Double(s.frames_sent ? run.cpu_seconds * 1e6 / s.frames_sent : 0.0);
-  key(w, "max_rss_kb");
-  w.Int64(run.max_rss_kb);
-  key(w, "rss_kb_per_call");
-  w.Double(s.calls.empty() ? 0.0 : double(run.max_rss_kb) / s.calls.size());
-  key(w, "connection_setup_per_second");
-  w.Double(setup_rate(s));
+  field(w, "cpu_seconds", run.cpu_seconds);
+  field(w, "cpu_us_per_frame", s.frames_sent ? run.cpu_seconds * 1e6 / s.frames_sent : 0.0);
+  field(w, "max_rss_kb", run.max_rss_kb);
+  field(w, "rss_kb_per_call", s.calls.empty() ? 0.0 : double(run.max_rss_kb) / s.calls.size());
+  field(w, "connection_setup_per_second", setup_rate(s));
   w.EndObject();
 }
 
@@ -71,28 +87,17 @@ void write_options(JsonWriter& w, const RunSummary& run) {
   w.EndArray();
   write_string(w, "auth_token_env", o.auth_token_env);
   write_string(w, "fixture", run.fixture);
-  key(w, "hold_ms");
-  w.Double(run.hold.count() / 1e6);
-  key(w, "seed");
-  w.Uint64(run.seed);
-  key(w, "concurrent");
-  w.Int(o.concurrent);
-  key(w, "calls");
-  w.Int64(o.total_calls());
-  key(w, "ramp_ms");
-  w.Double(o.ramp.count() / 1e6);
-  key(w, "rate");
-  w.Double(o.rate);
-  key(w, "duration_ms");
-  w.Double(o.duration.count() / 1e6);
-  key(w, "threads");
-  w.Int(run.threads);
-  key(w, "lateness_budget_ms");
-  w.Double(o.lateness_budget.count() / 1e6);
-  key(w, "handshake_timeout_ms");
-  w.Double(o.handshake_timeout.count() / 1e6);
-  key(w, "reject_window_ms");
-  w.Double(o.reject_window.count() / 1e6);
+  field(w, "hold_ms", run.hold.count() / 1e6);
+  field(w, "seed", run.seed);
+  field(w, "concurrent", o.concurrent);
+  field(w, "calls", o.total_calls());
+  field(w, "ramp_ms", o.ramp.count() / 1e6);
+  field(w, "rate", o.rate);
+  field(w, "duration_ms", o.duration.count() / 1e6);
+  field(w, "threads", run.threads);
+  field(w, "lateness_budget_ms", o.lateness_budget.count() / 1e6);
+  field(w, "handshake_timeout_ms", o.handshake_timeout.count() / 1e6);
+  field(w, "reject_window_ms", o.reject_window.count() / 1e6);
   key(w, "params");
   w.StartObject();
   for (const auto& [name, value] : o.params) write_string(w, name.c_str(), value);
@@ -102,25 +107,19 @@ void write_options(JsonWriter& w, const RunSummary& run) {
 
 void write_call(JsonWriter& w, TimePoint origin, const CallRecord& c) {
   w.StartObject();
-  key(w, "index");
-  w.Uint64(c.index);
-  key(w, "burst");
-  w.Int(c.burst);
-  key(w, "worker");
-  w.Int(c.worker);
+  field(w, "index", c.index);
+  field(w, "burst", c.burst);
+  field(w, "worker", c.worker);
   write_string(w, "call_sid", c.ids.call_sid);
   write_string(w, "stream_sid", c.ids.stream_sid);
   write_string(w, "outcome", to_string(c.outcome));
-  key(w, "admitted");
-  w.Bool(c.admitted());
+  field(w, "admitted", c.admitted());
   if (c.reject_kind != RejectKind::kNone) write_string(w, "reject_kind", to_string(c.reject_kind));
   if (c.http_status) {
-    key(w, "http_status");
-    w.Int(c.http_status);
+    field(w, "http_status", c.http_status);
   }
   if (c.closed_by_server) {
-    key(w, "close_code");
-    w.Int(c.close_code);
+    field(w, "close_code", c.close_code);
     write_string(w, "close_reason", c.close_reason);
   }
   if (!c.error.empty()) write_string(w, "error", c.error);
@@ -132,26 +131,18 @@ void write_call(JsonWriter& w, TimePoint origin, const CallRecord& c) {
   write_time(w, "admission_confirmed_ms", origin, c.admission_confirmed);
   write_time(w, "hung_up_ms", origin, c.hung_up);
   write_time(w, "ended_ms", origin, c.ended);
-  key(w, "frames_sent");
-  w.Uint64(c.frames_sent);
-  key(w, "frames_skipped");
-  w.Uint64(c.frames_skipped);
-  key(w, "messages_received");
-  w.Uint64(c.messages_received);
-  key(w, "server_media_bytes");
-  w.Uint64(c.server_media_bytes);
-  key(w, "marks_received");
-  w.Uint64(c.marks_received);
-  key(w, "marks_echoed");
-  w.Uint64(c.marks_echoed);
-  key(w, "clears_received");
-  w.Uint64(c.clears_received);
+  field(w, "frames_sent", c.frames_sent);
+  field(w, "frames_skipped", c.frames_skipped);
+  field(w, "messages_received", c.messages_received);
+  field(w, "server_media_bytes", c.server_media_bytes);
+  field(w, "marks_received", c.marks_received);
+  field(w, "marks_echoed", c.marks_echoed);
+  field(w, "clears_received", c.clears_received);
   key(w, "invalid_messages");
   w.StartObject();
   for (size_t i = 0; i < c.invalid.size(); ++i) {
     if (c.invalid[i]) {
-      key(w, to_string(static_cast<InvalidMessage>(i)));
-      w.Uint64(c.invalid[i]);
+      field(w, to_string(static_cast<InvalidMessage>(i)), c.invalid[i]);
     }
   }
   w.EndObject();
@@ -166,15 +157,13 @@ double ms_since(TimePoint origin, TimePoint t) {
 
 void write_histogram(JsonWriter& w, const LatencyHistogram& h) {
   w.StartObject();
-  key(w, "count");
-  w.Uint64(h.count());
+  field(w, "count", h.count());
   for (auto [name, value] :
        {std::pair{"min_ms", h.min()}, std::pair{"mean_ms", h.mean()},
         std::pair{"p50_ms", h.percentile(50)}, std::pair{"p90_ms", h.percentile(90)},
         std::pair{"p99_ms", h.percentile(99)}, std::pair{"p999_ms", h.percentile(99.9)},
         std::pair{"max_ms", h.max()}}) {
-    key(w, name);
-    w.Double(value.count() / 1e6);
+    field(w, name, value.count() / 1e6);
   }
   key(w, "buckets");
   w.StartArray();
@@ -203,28 +192,22 @@ void write_json_report(const std::string& path, const RunSummary& run,
   write_string(w, "tool", "callsim");
   key(w, "config");
   write_options(w, run);
-  key(w, "interrupted");
-  w.Bool(run.interrupted);
-  key(w, "timed_out");
-  w.Bool(run.timed_out);
-  key(w, "invalid");
-  w.Bool(run.invalid);
+  field(w, "interrupted", run.interrupted);
+  field(w, "timed_out", run.timed_out);
+  field(w, "invalid", run.invalid);
   if (run.invalid) write_string(w, "invalid_reason", run.invalid_reason);
-  key(w, "duration_ms");
-  w.Double(ms_since(run.started, run.finished));
+  field(w, "duration_ms", ms_since(run.started, run.finished));
 
   key(w, "outcomes");
   w.StartObject();
   for (size_t i = 1; i < s.outcomes.size(); ++i) {
-    key(w, to_string(static_cast<Outcome>(i)));
-    w.Uint64(s.outcomes[i]);
+    field(w, to_string(static_cast<Outcome>(i)), s.outcomes[i]);
   }
   w.EndObject();
   key(w, "invalid_server_messages");
   w.StartObject();
   for (size_t i = 0; i < s.invalid.size(); ++i) {
-    key(w, to_string(static_cast<InvalidMessage>(i)));
-    w.Uint64(s.invalid[i]);
+    field(w, to_string(static_cast<InvalidMessage>(i)), s.invalid[i]);
   }
   w.EndObject();
   for (auto [name, value] :
@@ -232,8 +215,7 @@ void write_json_report(const std::string& path, const RunSummary& run,
         std::pair{"frames_congested", s.frames_congested},
         std::pair{"messages_received", s.messages_received},
         std::pair{"marks_echoed", s.marks_echoed}, std::pair{"bytes_sent", s.bytes_sent}}) {
-    key(w, name);
-    w.Uint64(value);
+    field(w, name, value);
   }
   key(w, "generator");
   write_generator(w, run);
