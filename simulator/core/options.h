@@ -18,6 +18,8 @@ struct Options {
   std::vector<std::pair<std::string, std::string>> headers;  // extra upgrade headers (--header)
   std::string auth_token_env;  // name of the env var holding the Twilio auth token
   Nanos handshake_timeout = std::chrono::seconds(10);
+  std::string ca_file;    // CA certificates for wss:// (default: the system's)
+  bool insecure = false;  // do not verify the server's certificate
 
   // --- call content ---
   std::string fixture;  // audio file; empty = bundled default

@@ -4,7 +4,7 @@
 
 namespace callsim {
 
-std::error_code PreparedTextSender::send(WsConnection& connection, std::string_view text) {
+const WsMessage& PreparedTextSender::prepare(std::string_view text) {
   namespace frame = websocketpp::frame;
   // websocketpp keeps the message until it is written; reuse it only once it has let go.
   if (!message_ || message_.use_count() > 1) {
@@ -21,7 +21,7 @@ std::error_code PreparedTextSender::send(WsConnection& connection, std::string_v
   message_->set_header(frame::prepare_header(header, extended));
   frame::word_mask_exact(reinterpret_cast<uint8_t*>(payload.data()), payload.size(), key);
   message_->set_prepared(true);
-  return connection->send(message_);
+  return message_;
 }
 
 }  // namespace callsim

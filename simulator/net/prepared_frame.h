@@ -13,10 +13,16 @@ namespace callsim {
 // frame primitives and hands the result over ready to write.
 class PreparedTextSender {
  public:
-  // Returns the error websocketpp reports (e.g. the connection is no longer open).
-  std::error_code send(WsConnection& connection, std::string_view text);
+  // Returns the error websocketpp reports (e.g. the connection is no longer open). Works for
+  // plain and TLS connections alike: both configurations share websocketpp's message type.
+  template <typename ConnectionPtr>
+  std::error_code send(ConnectionPtr& connection, std::string_view text) {
+    return connection->send(prepare(text));
+  }
 
  private:
+  const WsMessage& prepare(std::string_view text);
+
   WsMessage message_;
   FastMaskRng<uint32_t> rng_;
 };

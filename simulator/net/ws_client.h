@@ -6,10 +6,11 @@
 
 #include <cstdint>
 #include <random>
+#include <type_traits>
 
 #include <websocketpp/client.hpp>
 #include <websocketpp/concurrency/none.hpp>
-#include <websocketpp/config/asio_no_tls_client.hpp>
+#include <websocketpp/config/asio_client.hpp>
 
 namespace callsim {
 
@@ -65,8 +66,19 @@ struct WsClientConfig : public websocketpp::config::asio_client {
   typedef websocketpp::transport::asio::endpoint<transport_config> transport_type;
 };
 
+// The same for wss://: websocketpp's TLS socket over OpenSSL.
+struct WssClientConfig : public WsClientConfig {
+  typedef WssClientConfig type;
+  struct transport_config : public WsClientConfig::transport_config {
+    typedef websocketpp::transport::asio::tls_socket::endpoint socket_type;
+  };
+  typedef websocketpp::transport::asio::endpoint<transport_config> transport_type;
+};
+
 using WsClient = websocketpp::client<WsClientConfig>;
-using WsConnection = WsClient::connection_ptr;
+using WssClient = websocketpp::client<WssClientConfig>;
+// Both configurations share websocketpp's message type.
 using WsMessage = WsClient::message_ptr;
+static_assert(std::is_same_v<WsMessage, WssClient::message_ptr>);
 
 }  // namespace callsim

@@ -22,7 +22,7 @@ BurstOutcome run_burst(const CallSettings& settings, const LoadPlan& plan, const
   outcome.started = clock.now() + kStartDelay;
   std::vector<std::unique_ptr<Worker>> workers;
   for (int w = 0; w < plan.workers(); ++w) {
-    workers.push_back(std::make_unique<Worker>(w, settings, plan, outcome.started, clock));
+    workers.push_back(make_worker(w, settings, plan, outcome.started, clock));
   }
   std::atomic<int> running{plan.workers()};
   std::vector<std::thread> threads;

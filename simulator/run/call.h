@@ -12,8 +12,10 @@
 namespace callsim {
 
 // One simulated Twilio call: its record, its socket and its position in the Media Streams
-// protocol. Owned and driven by exactly one Worker; never touched by another thread.
-struct Call {
+// protocol. Owned and driven by exactly one Worker; never touched by another thread. `Client` is
+// websocketpp's client endpoint type (WsClient for ws://, WssClient for wss://).
+template <typename Client>
+struct BasicCall {
   enum class State {
     kScheduled,      // waiting for its start time
     kConnecting,     // TCP connect and upgrade in flight
@@ -29,7 +31,7 @@ struct Call {
   State state = State::kScheduled;
   Ending ending = Ending::kStopThenClose;
   Outcome closing_outcome = Outcome::kCompleted;  // what our own close means once it completes
-  WsConnection connection;
+  typename Client::connection_ptr connection;
 
   FramePacer pacer{TimePoint{}, 0};
   uint64_t sequence = 0;  // last sequenceNumber used; `start` is 1

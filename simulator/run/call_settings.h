@@ -15,6 +15,10 @@ namespace callsim {
 // What every call of a run shares, read-only while workers run.
 struct CallSettings {
   std::string connect_url;  // the URL dialled: the configured one without its query string
+  bool secure = false;      // wss://
+  std::string tls_host;     // the name the server's certificate must carry
+  std::string ca_file;      // empty: the system's CAs
+  bool insecure = false;    // no certificate verification
   std::vector<std::pair<std::string, std::string>> headers;  // extra upgrade headers, signature
   Nanos handshake_timeout = std::chrono::seconds(10);
   Nanos hold = std::chrono::seconds(5);

@@ -58,6 +58,8 @@ CallSettings make_call_settings(const Options& options) {
     settings.headers.emplace_back("x-twilio-signature", twilio_signature(token, options.url));
   }
   settings.handshake_timeout = options.handshake_timeout;
+  settings.ca_file = options.ca_file;
+  settings.insecure = options.insecure;
   settings.reject_window = options.reject_window;
   settings.custom_parameters = options.params;
   settings.drop_ratio = options.drop_ratio;

@@ -72,6 +72,13 @@ void add_run_options(CLI::App& app, Options& o) {
                  "x-twilio-signature")
       ->type_name("NAME")
       ->group(target);
+  app.add_option("--ca-file", o.ca_file,
+                 "CA certificates (PEM) to verify a wss:// server with (default: the system's)")
+      ->type_name("FILE")
+      ->group(target);
+  app.add_flag("--insecure", o.insecure,
+               "Do not verify the wss:// server's certificate (Twilio always does)")
+      ->group(target);
   add_duration(app, "--handshake-timeout", o.handshake_timeout,
                "Give up on a WebSocket upgrade after this long")
       ->group(target);

@@ -38,10 +38,13 @@ void measure_usage(RunSummary& summary) {
 int run_command(const Options& options) {
   validate(options);
   TargetAddress target = parse_target_url(options.url);
-  if (target.secure) {
-    throw InputError(fmt::format("--url {}: wss:// is not supported yet; use ws://", options.url));
-  }
   CallSettings settings = make_call_settings(options);
+  settings.secure = target.secure;
+  settings.tls_host = target.host;
+  if (target.secure && options.insecure) {
+    std::fprintf(stderr,
+                 "callsim: warning: --insecure: the server's certificate is not verified\n");
+  }
   CapOptions cap = cap_options_from(options);
   GaugeWatcher watcher(cap.gauge);
 

@@ -1,10 +1,11 @@
-#include "worker.h"
+#include "run/basic_worker.h"
 
 #include <algorithm>
 
 #include <fmt/format.h>
 
 #include "core/sids.h"
+#include "net/tls_context.h"
 
 namespace callsim {
 
@@ -30,49 +31,60 @@ bool is_failure(Outcome o) {
 
 }  // namespace
 
-Worker::Worker(int id, const CallSettings& settings, const LoadPlan& plan, TimePoint epoch,
-               const Clock& clock)
+template <typename Client>
+BasicWorker<Client>::BasicWorker(int id, const CallSettings& settings, const LoadPlan& plan,
+                                 TimePoint epoch, const Clock& clock)
     : id_(id), settings_(settings), plan_(plan), epoch_(epoch), clock_(clock), timer_(io_) {
   client_.clear_access_channels(websocketpp::log::alevel::all);
   client_.clear_error_channels(websocketpp::log::elevel::all);
   client_.init_asio(&io_);
   client_.set_user_agent("Twilio.TmeWs/1.0");
+  if constexpr (std::is_same_v<Client, WssClient>) {
+    tls_context_ =
+        make_client_tls_context(settings_.tls_host, settings_.ca_file, settings_.insecure);
+    client_.set_tls_init_handler(
+        [context = tls_context_](websocketpp::connection_hdl) { return context; });
+  }
 
   mark_scratch_.reserve(16);
   schedule_next_launch(clock_.now());
 }
 
-Worker::~Worker() = default;
-
-void Worker::run() {
+template <typename Client>
+void BasicWorker<Client>::run() {
   arm_timer();
   io_.run();
   publish_progress(clock_.now(), true);
 }
 
-void Worker::request_stop(Outcome why) {
+template <typename Client>
+void BasicWorker<Client>::request_stop(Outcome why) {
   asio::post(io_, [this, why] { stop_now(why); });
 }
 
-WorkerProgress Worker::progress() const {
+template <typename Client>
+WorkerProgress BasicWorker<Client>::progress() const {
   std::lock_guard<std::mutex> lock(progress_mutex_);
   return progress_;
 }
 
-void Worker::schedule(uint32_t slot, TimePoint at) {
+template <typename Client>
+void BasicWorker<Client>::schedule(uint32_t slot, TimePoint at) {
   if (slot != kLaunchSlot) slots_[slot]->next_service = at;
   due_.push(Due{at, slot});
   // Inside on_timer the timer is re-armed once at the end, not once per call served.
   if (!in_timer_ && at < timer_armed_for_) arm_timer();
 }
 
-bool Worker::is_stale(const Due& due) const {
+template <typename Client>
+bool BasicWorker<Client>::is_stale(const Due& due) const {
   if (due.slot == kLaunchSlot) return due.at != next_launch_;
   const Call& call = *slots_[due.slot];
   return call.state == Call::State::kDone || call.next_service != due.at;
 }
 
-void Worker::arm_timer() {
+template <typename Client>
+void BasicWorker<Client>::arm_timer() {
   while (!due_.empty() && is_stale(due_.top())) due_.pop();
   if (due_.empty()) {
     if (timer_armed_for_ != TimePoint::max()) timer_.cancel();
@@ -87,7 +99,8 @@ void Worker::arm_timer() {
   });
 }
 
-void Worker::on_timer() {
+template <typename Client>
+void BasicWorker<Client>::on_timer() {
   timer_armed_for_ = TimePoint::max();
   in_timer_ = true;
   TimePoint now = clock_.now();
@@ -107,7 +120,8 @@ void Worker::on_timer() {
   arm_timer();
 }
 
-void Worker::schedule_next_launch(TimePoint) {
+template <typename Client>
+void BasicWorker<Client>::schedule_next_launch(TimePoint) {
   next_launch_ = TimePoint::max();
   if (stopping_ || next_call_ >= plan_.calls_for(id_)) return;
   int64_t index = plan_.call_index(id_, next_call_);
@@ -117,7 +131,8 @@ void Worker::schedule_next_launch(TimePoint) {
   schedule(kLaunchSlot, next_launch_);
 }
 
-void Worker::launch_due_calls(TimePoint now) {
+template <typename Client>
+void BasicWorker<Client>::launch_due_calls(TimePoint now) {
   while (!stopping_ && next_call_ < plan_.calls_for(id_)) {
     int64_t index = plan_.call_index(id_, next_call_);
     auto offset = plan_.scheduled_offset(index);
@@ -127,7 +142,8 @@ void Worker::launch_due_calls(TimePoint now) {
   schedule_next_launch(now);
 }
 
-void Worker::connect(int64_t share_position, TimePoint scheduled, TimePoint now) {
+template <typename Client>
+void BasicWorker<Client>::connect(int64_t share_position, TimePoint scheduled, TimePoint now) {
   uint32_t slot;
   if (free_slots_.empty()) {
     slot = static_cast<uint32_t>(slots_.size());
@@ -183,7 +199,8 @@ void Worker::connect(int64_t share_position, TimePoint scheduled, TimePoint now)
   publish_progress(now, false);
 }
 
-void Worker::on_open(uint32_t slot) {
+template <typename Client>
+void BasicWorker<Client>::on_open(uint32_t slot) {
   Call& call = *slots_[slot];
   TimePoint now = clock_.now();
   call.record.upgraded = now;
@@ -205,7 +222,8 @@ void Worker::on_open(uint32_t slot) {
   service(slot, now);
 }
 
-bool Worker::notice_server_closing(Call& call, TimePoint now) {
+template <typename Client>
+bool BasicWorker<Client>::notice_server_closing(Call& call, TimePoint now) {
   if (call.connection->get_state() == websocketpp::session::state::open) return false;
   // The server's close frame arrived (websocketpp answers it and reports the close only once
   // the server drops the TCP connection): send nothing more, and judge the call by when the
@@ -216,7 +234,8 @@ bool Worker::notice_server_closing(Call& call, TimePoint now) {
   return true;
 }
 
-void Worker::service(uint32_t slot, TimePoint now) {
+template <typename Client>
+void BasicWorker<Client>::service(uint32_t slot, TimePoint now) {
   Call& call = *slots_[slot];
   if (call.state == Call::State::kClosing || call.state == Call::State::kServerClosing) {
     TimePoint give_up =
@@ -262,7 +281,8 @@ void Worker::service(uint32_t slot, TimePoint now) {
   schedule(slot, next);
 }
 
-void Worker::send_media(Call& call, TimePoint cutoff, TimePoint now) {
+template <typename Client>
+void BasicWorker<Client>::send_media(Call& call, TimePoint cutoff, TimePoint now) {
   const media::FrameSource& audio = *settings_.audio;
   for (uint64_t n = call.pacer.due_frames(cutoff); n > 0; --n) {
     if (call.connection->get_buffered_amount() > kCongestedBytes) {
@@ -281,14 +301,16 @@ void Worker::send_media(Call& call, TimePoint cutoff, TimePoint now) {
   call.record.frames_skipped = call.pacer.skipped_frames();
 }
 
-bool Worker::send_text(Call& call) {
+template <typename Client>
+bool BasicWorker<Client>::send_text(Call& call) {
   std::error_code ec = call.sender.send(call.connection, call.outgoing);
   if (ec) return false;
   stats_.bytes_sent += call.outgoing.size();
   return true;
 }
 
-void Worker::echo_marks(Call& call, TimePoint, const std::vector<std::string>& names) {
+template <typename Client>
+void BasicWorker<Client>::echo_marks(Call& call, TimePoint, const std::vector<std::string>& names) {
   for (const auto& name : names) {
     build_mark(call.outgoing, call.record.ids.stream_sid, call.next_sequence(), name);
     if (!send_text(call)) return;
@@ -297,7 +319,8 @@ void Worker::echo_marks(Call& call, TimePoint, const std::vector<std::string>& n
   }
 }
 
-void Worker::on_message(uint32_t slot, WsMessage message) {
+template <typename Client>
+void BasicWorker<Client>::on_message(uint32_t slot, WsMessage message) {
   Call& call = *slots_[slot];
   TimePoint now = clock_.now();
   ++call.record.messages_received;
@@ -350,7 +373,8 @@ void Worker::on_message(uint32_t slot, WsMessage message) {
   }
 }
 
-void Worker::hang_up(Call& call, TimePoint now) {
+template <typename Client>
+void BasicWorker<Client>::hang_up(Call& call, TimePoint now) {
   if (call.state == Call::State::kStreaming && notice_server_closing(call, now)) return;
   call.state = Call::State::kClosing;
   call.hang_up_at = now;
@@ -385,10 +409,11 @@ void Worker::hang_up(Call& call, TimePoint now) {
   call.connection->close(websocketpp::close::status::normal, "", ec);
 }
 
-void Worker::on_fail(uint32_t slot) {
+template <typename Client>
+void BasicWorker<Client>::on_fail(uint32_t slot) {
   Call& call = *slots_[slot];
   TimePoint now = clock_.now();
-  WsConnection& con = call.connection;
+  auto& con = call.connection;
   if (call.state == Call::State::kClosing) {
     finish(slot, call.closing_outcome, now);
     return;
@@ -407,11 +432,18 @@ void Worker::on_fail(uint32_t slot) {
     outcome = Outcome::kHandshakeTimeout;
   } else if (ec == asio::error::connection_refused) {
     outcome = Outcome::kRefused;
+  } else if (ec == websocketpp::transport::asio::socket::make_error_code(
+                       websocketpp::transport::asio::socket::error::tls_handshake_failed) ||
+             ec == websocketpp::transport::asio::socket::make_error_code(
+                       websocketpp::transport::asio::socket::error::tls_handshake_timeout) ||
+             ec.category() == asio::error::get_ssl_category()) {
+    outcome = Outcome::kTlsError;
   }
   finish(slot, outcome, now);
 }
 
-void Worker::on_close(uint32_t slot) {
+template <typename Client>
+void BasicWorker<Client>::on_close(uint32_t slot) {
   Call& call = *slots_[slot];
   TimePoint now = clock_.now();
   if (call.state == Call::State::kClosing) {
@@ -421,8 +453,9 @@ void Worker::on_close(uint32_t slot) {
   finish(slot, classify_server_close(call, now), now);
 }
 
-Outcome Worker::classify_server_close(Call& call, TimePoint now) {
-  WsConnection& con = call.connection;
+template <typename Client>
+Outcome BasicWorker<Client>::classify_server_close(Call& call, TimePoint now) {
+  auto& con = call.connection;
   TimePoint closed_at = call.server_close_seen != TimePoint{} ? call.server_close_seen : now;
   call.record.closed_by_server = true;
   call.record.hung_up = closed_at;
@@ -442,7 +475,8 @@ Outcome Worker::classify_server_close(Call& call, TimePoint now) {
   return Outcome::kClosedEarly;
 }
 
-void Worker::finish(uint32_t slot, Outcome outcome, TimePoint now) {
+template <typename Client>
+void BasicWorker<Client>::finish(uint32_t slot, Outcome outcome, TimePoint now) {
   Call& call = *slots_[slot];
   if (call.state == Call::State::kDone) return;
   if (call.record.upgraded != TimePoint{}) --admitted_live_;
@@ -480,7 +514,8 @@ void Worker::finish(uint32_t slot, Outcome outcome, TimePoint now) {
   if (live_ == 0 && next_launch_ == TimePoint::max()) arm_timer();
 }
 
-void Worker::stop_now(Outcome why) {
+template <typename Client>
+void BasicWorker<Client>::stop_now(Outcome why) {
   if (stopping_) return;
   stopping_ = true;
   stop_reason_ = why;
@@ -499,7 +534,8 @@ void Worker::stop_now(Outcome why) {
   }
 }
 
-void Worker::publish_progress(TimePoint now, bool force) {
+template <typename Client>
+void BasicWorker<Client>::publish_progress(TimePoint now, bool force) {
   if (!force && now - last_publish_ < kProgressPeriod) return;
   last_publish_ = now;
   std::lock_guard<std::mutex> lock(progress_mutex_);
@@ -515,6 +551,17 @@ void Worker::publish_progress(TimePoint now, bool force) {
   progress_.rejected = static_cast<int64_t>(stats_.count(Outcome::kRejected));
   progress_.frames_sent = stats_.frames_sent;
   progress_.lateness_p99 = stats_.lateness.percentile(99);
+}
+
+template class BasicWorker<WsClient>;
+template class BasicWorker<WssClient>;
+
+std::unique_ptr<Worker> make_worker(int id, const CallSettings& settings, const LoadPlan& plan,
+                                    TimePoint epoch, const Clock& clock) {
+  if (settings.secure) {
+    return std::make_unique<BasicWorker<WssClient>>(id, settings, plan, epoch, clock);
+  }
+  return std::make_unique<BasicWorker<WsClient>>(id, settings, plan, epoch, clock);
 }
 
 }  // namespace callsim

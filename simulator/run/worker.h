@@ -1,14 +1,9 @@
 #pragma once
 
-#include <atomic>
 #include <memory>
-#include <mutex>
-#include <queue>
-#include <vector>
 
 #include "core/clock.h"
 #include "core/load_plan.h"
-#include "run/call.h"
 #include "run/call_settings.h"
 #include "run/run_stats.h"
 #include "run/worker_progress.h"
@@ -20,81 +15,18 @@ namespace callsim {
 // path. run() returns when all of its calls have ended.
 class Worker {
  public:
-  Worker(int id, const CallSettings& settings, const LoadPlan& plan, TimePoint epoch,
-         const Clock& clock);
-  ~Worker();
-  Worker(const Worker&) = delete;
-  Worker& operator=(const Worker&) = delete;
-
-  void run();
+  virtual ~Worker() = default;
+  virtual void run() = 0;
   // Any thread: stop placing calls and end live ones (stop + close), recording `why`.
-  void request_stop(Outcome why = Outcome::kInterrupted);
+  virtual void request_stop(Outcome why = Outcome::kInterrupted) = 0;
   // Any thread.
-  WorkerProgress progress() const;
+  virtual WorkerProgress progress() const = 0;
   // After run() returned.
-  RunStats& stats() { return stats_; }
-
- private:
-  // The heap holds call services and, under kLaunchSlot, the start of the next scheduled call.
-  static constexpr uint32_t kLaunchSlot = UINT32_MAX;
-  struct Due {
-    TimePoint at;
-    uint32_t slot;
-    bool operator>(const Due& other) const { return at > other.at; }
-  };
-
-  bool is_stale(const Due& due) const;
-  void schedule(uint32_t slot, TimePoint at);
-  void arm_timer();
-  void on_timer();
-  void service(uint32_t slot, TimePoint now);
-  void launch_due_calls(TimePoint now);
-  void schedule_next_launch(TimePoint now);
-  void connect(int64_t share_position, TimePoint scheduled, TimePoint now);
-  void on_open(uint32_t slot);
-  void on_fail(uint32_t slot);
-  void on_close(uint32_t slot);
-  void on_message(uint32_t slot, WsMessage message);
-  // Sends the frames due by `cutoff`; lateness is measured at `now`.
-  void send_media(Call& call, TimePoint cutoff, TimePoint now);
-  void echo_marks(Call& call, TimePoint now, const std::vector<std::string>& names);
-  bool send_text(Call& call);
-  void hang_up(Call& call, TimePoint now);
-  // True (and the call moves to kServerClosing) once the server has started closing.
-  bool notice_server_closing(Call& call, TimePoint now);
-  Outcome classify_server_close(Call& call, TimePoint now);
-  void finish(uint32_t slot, Outcome outcome, TimePoint now);
-  void stop_now(Outcome why);
-  void publish_progress(TimePoint now, bool force);
-
-  const int id_;
-  const CallSettings& settings_;
-  const LoadPlan& plan_;
-  const TimePoint epoch_;
-  const Clock& clock_;
-
-  asio::io_context io_;
-  WsClient client_;
-  asio::steady_timer timer_;
-  TimePoint timer_armed_for_{TimePoint::max()};
-  bool in_timer_ = false;
-
-  std::vector<std::unique_ptr<Call>> slots_;
-  std::vector<uint32_t> free_slots_;
-  std::priority_queue<Due, std::vector<Due>, std::greater<Due>> due_;
-  std::vector<std::string> mark_scratch_;
-
-  int64_t next_call_ = 0;  // position in this worker's share of the plan
-  TimePoint next_launch_{TimePoint::max()};
-  int64_t live_ = 0;
-  int64_t admitted_live_ = 0;
-  bool stopping_ = false;
-  Outcome stop_reason_ = Outcome::kInterrupted;
-  RunStats stats_;
-
-  mutable std::mutex progress_mutex_;
-  WorkerProgress progress_;
-  TimePoint last_publish_{};
+  virtual RunStats& stats() = 0;
 };
+
+// A worker for ws:// or wss:// targets, as `settings.secure` says.
+std::unique_ptr<Worker> make_worker(int id, const CallSettings& settings, const LoadPlan& plan,
+                                    TimePoint epoch, const Clock& clock);
 
 }  // namespace callsim

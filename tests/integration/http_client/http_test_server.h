@@ -1,5 +1,7 @@
 #pragma once
 
+#include "test_certificate.h"
+
 #include <functional>
 #include <map>
 #include <memory>
@@ -47,16 +49,5 @@ class HttpTestServer {
  private:
   std::unique_ptr<Impl> impl_;
 };
-
-// A self-signed certificate (EC P-256, valid for a day) for the names in `subject_alt_names`
-// (OpenSSL's syntax) and its key, written as PEM files into `directory`; the certificate also
-// serves as the CA file that trusts it.
-struct TestCertificate {
-  std::string cert_file;
-  std::string key_file;
-};
-TestCertificate make_test_certificate(
-    const std::string& directory,
-    const std::string& subject_alt_names = "DNS:localhost,IP:127.0.0.1");
 
 }  // namespace callsim::test

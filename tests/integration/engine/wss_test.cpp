@@ -1,0 +1,120 @@
+// wss://: the same calls over TLS, with the server's certificate verified as Twilio does.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <thread>
+
+#include <websocketpp/config/asio.hpp>
+#include <websocketpp/server.hpp>
+
+#include "child_process.h"
+#include "run/burst_runner.h"
+#include "test_certificate.h"
+
+namespace callsim {
+namespace {
+
+using namespace std::chrono_literals;
+using TlsServer = websocketpp::server<websocketpp::config::asio_tls>;
+
+// A TLS Media Streams sink on 127.0.0.1:<port 0> serving a certificate made for the test.
+class TlsSink {
+ public:
+  explicit TlsSink(const test::TestCertificate& certificate) {
+    server_.clear_access_channels(websocketpp::log::alevel::all);
+    server_.clear_error_channels(websocketpp::log::elevel::all);
+    server_.init_asio();
+    server_.set_tls_init_handler([certificate](websocketpp::connection_hdl) {
+      auto context = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+      context->use_certificate_chain_file(certificate.cert_file);
+      context->use_private_key_file(certificate.key_file, asio::ssl::context::pem);
+      return context;
+    });
+    server_.set_message_handler(
+        [this](websocketpp::connection_hdl, TlsServer::message_ptr) { ++messages_; });
+    server_.listen(asio::ip::tcp::endpoint(asio::ip::address_v4::loopback(), 0));
+    std::error_code ec;
+    port_ = server_.get_local_endpoint(ec).port();
+    server_.start_accept();
+    thread_ = std::thread([this] { server_.run(); });
+  }
+  ~TlsSink() {
+    asio::post(server_.get_io_service(), [this] {
+      std::error_code ec;
+      server_.stop_listening(ec);
+      server_.stop();
+    });
+    thread_.join();
+  }
+  std::string url(const std::string& host) const {
+    return "wss://" + host + ":" + std::to_string(port_) + "/ws/twilio-media";
+  }
+  int messages() const { return messages_.load(); }
+
+ private:
+  TlsServer server_;
+  std::thread thread_;
+  int port_ = 0;
+  std::atomic<int> messages_{0};
+};
+
+BurstOutcome run_wss(const std::string& url, const std::string& host, const std::string& ca_file,
+                     bool insecure) {
+  CallSettings settings;
+  settings.connect_url = url;
+  settings.secure = true;
+  settings.tls_host = host;
+  settings.ca_file = ca_file;
+  settings.insecure = insecure;
+  std::vector<int16_t> pcm(8000, 1000);
+  settings.audio = media::FrameSource::from_pcm(pcm, "flat");
+  settings.hold = 500ms;
+  settings.handshake_timeout = 5s;
+  LoadPlan plan(4, 4, 0s, 0, 2);
+  SteadyClock clock;
+  ProgressPrinter quiet(Options::Progress::kOff, 1s);
+  return run_burst(settings, plan, clock, quiet, TimePoint::max(), clock.now(), {});
+}
+
+TEST(Wss, CallsStreamOverTlsWhenTheCertificateIsTrusted) {
+  test::TempDir dir;
+  auto certificate = test::make_test_certificate(dir.path());
+  TlsSink sink(certificate);
+  auto outcome = run_wss(sink.url("localhost"), "localhost", certificate.cert_file, false);
+  ASSERT_EQ(outcome.stats.calls.size(), 4u);
+  EXPECT_EQ(outcome.stats.count(Outcome::kCompleted), 4u);
+  // connected + start + 25 frames + stop per call.
+  EXPECT_EQ(sink.messages(), 4 * 28);
+}
+
+TEST(Wss, AnUntrustedCertificateIsATlsError) {
+  test::TempDir dir;
+  auto certificate = test::make_test_certificate(dir.path());
+  TlsSink sink(certificate);
+  auto outcome = run_wss(sink.url("localhost"), "localhost", "", false);
+  ASSERT_EQ(outcome.stats.calls.size(), 4u);
+  for (const auto& c : outcome.stats.calls) {
+    EXPECT_EQ(c.outcome, Outcome::kTlsError) << c.error;
+    EXPECT_FALSE(c.admitted());
+  }
+  EXPECT_EQ(sink.messages(), 0);
+}
+
+TEST(Wss, AWrongHostNameIsATlsError) {
+  test::TempDir dir;
+  auto certificate = test::make_test_certificate(dir.path(), "DNS:elsewhere.example");
+  TlsSink sink(certificate);
+  auto outcome = run_wss(sink.url("127.0.0.1"), "127.0.0.1", certificate.cert_file, false);
+  for (const auto& c : outcome.stats.calls) EXPECT_EQ(c.outcome, Outcome::kTlsError) << c.error;
+}
+
+TEST(Wss, InsecureSkipsVerification) {
+  test::TempDir dir;
+  auto certificate = test::make_test_certificate(dir.path(), "DNS:elsewhere.example");
+  TlsSink sink(certificate);
+  auto outcome = run_wss(sink.url("127.0.0.1"), "127.0.0.1", "", true);
+  EXPECT_EQ(outcome.stats.count(Outcome::kCompleted), 4u);
+}
+
+}  // namespace
+}  // namespace callsim

@@ -1,0 +1,18 @@
+#pragma once
+
+#include <string>
+
+namespace callsim::test {
+
+// A self-signed certificate (EC P-256, valid for a day) for the names in `subject_alt_names`
+// (OpenSSL's syntax) and its key, written as PEM files into `directory`; the certificate also
+// serves as the CA file that trusts it.
+struct TestCertificate {
+  std::string cert_file;
+  std::string key_file;
+};
+TestCertificate make_test_certificate(
+    const std::string& directory,
+    const std::string& subject_alt_names = "DNS:localhost,IP:127.0.0.1");
+
+}  // namespace callsim::test
