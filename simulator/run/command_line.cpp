@@ -61,7 +61,7 @@ CLI::Option* add_pairs(CLI::App& app, const std::string& name, char separator,
 
 void add_run_options(CLI::App& app, Options& o) {
   const std::string target = "Target";
-  app.add_option("--url", o.url, "WebSocket URL of the server's Media Streams endpoint")
+  app.add_option("--url", o.url, "WebSocket URL (ws:// or wss://) of the server's Media Streams endpoint")
       ->type_name("URL")
       ->capture_default_str()
       ->group(target);
