@@ -9,6 +9,7 @@
 
 #include <asio/ssl.hpp>
 
+#include "core/sids.h"
 #include "run/call.h"
 #include "run/worker.h"
 
@@ -67,6 +68,7 @@ class BasicWorker final : public Worker {
   const LoadPlan& plan_;
   const TimePoint epoch_;
   const Clock& clock_;
+  const SidGenerator sids_;
 
   asio::io_context io_;
   Client client_;

@@ -34,7 +34,13 @@ bool is_failure(Outcome o) {
 template <typename Client>
 BasicWorker<Client>::BasicWorker(int id, const CallSettings& settings, const LoadPlan& plan,
                                  TimePoint epoch, const Clock& clock)
-    : id_(id), settings_(settings), plan_(plan), epoch_(epoch), clock_(clock), timer_(io_) {
+    : id_(id),
+      settings_(settings),
+      plan_(plan),
+      epoch_(epoch),
+      clock_(clock),
+      sids_(settings.seed),
+      timer_(io_) {
   client_.clear_access_channels(websocketpp::log::alevel::all);
   client_.clear_error_channels(websocketpp::log::elevel::all);
   client_.init_asio(&io_);
@@ -159,7 +165,7 @@ void BasicWorker<Client>::connect(int64_t share_position, TimePoint scheduled, T
   call.record.index = static_cast<uint64_t>(index);
   call.record.worker = id_;
   call.record.burst = settings_.burst;
-  call.record.ids = SidGenerator(settings_.seed).for_call(static_cast<uint64_t>(index));
+  call.record.ids = sids_.for_call(static_cast<uint64_t>(index));
   call.record.scheduled = scheduled;
   call.record.connect_started = now;
   call.first_timestamp_ms = 90 + salt % 91;
