@@ -91,17 +91,22 @@ std::string HttpApi::base_url(const ServerConnection& con, std::string_view sche
   return fmt::format("{}://{}", scheme, host);
 }
 
+std::optional<std::string_view> HttpApi::call_sid_or_reject(const ServerConnection& con,
+                                                            const std::optional<FormData>& form) {
+  auto call_sid = form ? form->get("CallSid") : std::nullopt;
+  if (call_sid && !call_sid->empty()) return call_sid;
+  context_.counters.bad_form++;
+  respond(con, status::bad_request, "text/plain",
+          form ? "missing CallSid\n" : "body is not application/x-www-form-urlencoded\n");
+  return std::nullopt;
+}
+
 void HttpApi::incoming_call(const ServerConnection& con) {
   Counters& counters = context_.counters;
   counters.webhooks++;
   auto form = FormData::parse(con->get_request_body());
-  auto call_sid = form ? form->get("CallSid") : std::nullopt;
-  if (!call_sid || call_sid->empty()) {
-    counters.bad_form++;
-    respond(con, status::bad_request, "text/plain",
-            form ? "missing CallSid\n" : "body is not application/x-www-form-urlencoded\n");
-    return;
-  }
+  auto call_sid = call_sid_or_reject(con, form);
+  if (!call_sid) return;
   std::vector<std::pair<std::string, std::string>> parameters = {
       {"CallSid", std::string(*call_sid)}};
   for (const char* name : {"From", "To"}) {
@@ -146,13 +151,8 @@ void HttpApi::call_status(const ServerConnection& con, bool answer_twiml) {
   Counters& counters = context_.counters;
   counters.status_callbacks++;
   auto form = FormData::parse(con->get_request_body());
-  auto call_sid = form ? form->get("CallSid") : std::nullopt;
-  if (!call_sid || call_sid->empty()) {
-    counters.bad_form++;
-    respond(con, status::bad_request, "text/plain",
-            form ? "missing CallSid\n" : "body is not application/x-www-form-urlencoded\n");
-    return;
-  }
+  auto call_sid = call_sid_or_reject(con, form);
+  if (!call_sid) return;
   auto call_status = form->get("CallStatus");
   // The <Connect action> request has no CallStatus when the call goes on; it is the end of the
   // stream, and the call ends with the Hangup answered below.

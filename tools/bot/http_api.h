@@ -7,10 +7,12 @@
 #include <asio/io_context.hpp>
 
 #include <atomic>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "bot/bot_context.h"
+#include "bot/form.h"
 #include "bot/server_config.h"
 
 namespace callsim::bot {
@@ -27,6 +29,9 @@ class HttpApi {
   int pending() const { return pending_.load(); }
 
  private:
+  // The webhook's CallSid, or nullopt once it has answered 400 for a bad form.
+  std::optional<std::string_view> call_sid_or_reject(const ServerConnection& con,
+                                                     const std::optional<FormData>& form);
   void incoming_call(const ServerConnection& con);
   void call_status(const ServerConnection& con, bool answer_twiml);
   // ws://host/ws/twilio-media for the Host the caller used (or the listen address).
