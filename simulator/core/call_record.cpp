@@ -40,6 +40,8 @@ const char* to_string(RejectKind kind) {
       return "closed_before_start";
     case RejectKind::kClosedAfterStart:
       return "closed_after_start";
+    case RejectKind::kTwiml:
+      return "twiml";
   }
   return "unknown";
 }

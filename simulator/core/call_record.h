@@ -32,6 +32,7 @@ enum class RejectKind {
   kHttpStatus,         // upgrade answered with a non-101 status (http_status)
   kClosedBeforeStart,  // server closed after the upgrade, before reading start
   kClosedAfterStart,   // server closed within --reject-window of start, having sent no audio
+  kTwiml,              // the voice webhook answered <Reject>, <Hangup> or only <Say>/<Play>
 };
 const char* to_string(RejectKind kind);
 
@@ -58,7 +59,8 @@ struct CallRecord {
   int close_code = 0;   // close code the server sent (0 when none)
   std::string close_reason;
   bool closed_by_server = false;
-  std::string error;  // transport error text for refused/timeout/tls/protocol outcomes
+  std::string error;          // transport error text for refused/timeout/tls/protocol outcomes
+  std::string reject_detail;  // kTwiml: the verb, and the <Say> text or <Reject> reason
 
   uint64_t frames_sent = 0;
   uint64_t frames_skipped = 0;  // skipped after a stall (FramePacer)

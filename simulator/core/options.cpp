@@ -32,6 +32,17 @@ void validate(const Options& o) {
   if (o.drop_ratio + o.no_stop_ratio > 1) {
     throw InputError("--drop-ratio and --no-stop-ratio together must not exceed 1");
   }
+  if (o.skip_stream_ratio < 0 || o.skip_stream_ratio > 1) {
+    throw InputError("--skip-stream-ratio must be between 0 and 1");
+  }
+  if (o.skip_stream_ratio > 0 && o.webhook_url.empty()) {
+    throw InputError("--skip-stream-ratio needs --webhook (calls are admitted there)");
+  }
+  if (!o.webhook_url.empty() && o.webhook_url.rfind("http://", 0) != 0 &&
+      o.webhook_url.rfind("https://", 0) != 0) {
+    throw InputError(
+        fmt::format("--webhook '{}' must start with http:// or https://", o.webhook_url));
+  }
   if (o.gauge_trace != "monitor" && o.gauge_trace != "sample") {
     throw InputError(fmt::format("--gauge-trace '{}' must be monitor or sample", o.gauge_trace));
   }

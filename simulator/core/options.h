@@ -21,6 +21,14 @@ struct Options {
   std::string ca_file;    // CA certificates for wss:// (default: the system's)
   bool insecure = false;  // do not verify the server's certificate
 
+  // --- the voice webhook (the whole Twilio call flow) ---
+  std::string webhook_url;                    // empty: dial --url directly, as after TwiML
+  std::string from_numbers = "+1415555####";  // caller numbers: list or '#' pattern
+  std::string to_numbers = "+18005550100";    // numbers dialled
+  std::string status_callback_url;            // empty: the <Connect action> URL, if any
+  bool no_status_callback = false;
+  double skip_stream_ratio = 0;  // admitted at the webhook, but never open the WebSocket
+
   // --- call content ---
   std::string fixture;  // audio file; empty = bundled default
   Nanos hold{0};        // per-call length; 0 = fixture length, at least 5 s

@@ -23,6 +23,16 @@ TargetAddress parse_target_url(const std::string& url) {
                        parsed.get_resource()};
 }
 
+TargetAddress parse_http_url(const std::string& url, const std::string& flag) {
+  websocketpp::uri parsed(url);
+  if (!parsed.get_valid() || (parsed.get_scheme() != "http" && parsed.get_scheme() != "https") ||
+      parsed.get_host().empty()) {
+    throw InputError(fmt::format("{} '{}' is not a valid http:// or https:// URL", flag, url));
+  }
+  return TargetAddress{parsed.get_secure(), parsed.get_host(), parsed.get_port(),
+                       parsed.get_resource()};
+}
+
 void check_reachable(const TargetAddress& target, std::chrono::milliseconds timeout) {
   asio::io_context io;
   asio::ip::tcp::resolver resolver(io);

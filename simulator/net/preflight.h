@@ -14,6 +14,8 @@ struct TargetAddress {
 
 // Splits a ws:// or wss:// URL; InputError naming --url when it is malformed.
 TargetAddress parse_target_url(const std::string& url);
+// Splits an http:// or https:// URL; InputError naming `flag` when it is malformed.
+TargetAddress parse_http_url(const std::string& url, const std::string& flag);
 
 // Opens (and closes) one TCP connection to the target, so that a server that is down is reported
 // as unreachable (exit 3) before any call is placed rather than as N refused calls.

@@ -10,6 +10,7 @@
 #include <asio/ssl.hpp>
 
 #include "core/sids.h"
+#include "net/http_client.h"
 #include "run/call.h"
 #include "run/worker.h"
 
@@ -47,6 +48,12 @@ class BasicWorker final : public Worker {
   void launch_due_calls(TimePoint now);
   void schedule_next_launch(TimePoint now);
   void connect(int64_t share_position, TimePoint scheduled, TimePoint now);
+  void open_stream(uint32_t slot, const std::string& url, TimePoint now);
+  // The voice webhook phase (worker_webhook.cpp).
+  void post_webhook(uint32_t slot, const std::string& url, int redirects);
+  void on_webhook_answer(uint32_t slot, uint64_t index, const std::string& url, int redirects,
+                         HttpResponse response);
+  void post_status_callback(Call& call, TimePoint now);
   void on_open(uint32_t slot);
   void on_fail(uint32_t slot);
   void on_close(uint32_t slot);
@@ -73,6 +80,7 @@ class BasicWorker final : public Worker {
   asio::io_context io_;
   Client client_;
   std::shared_ptr<asio::ssl::context> tls_context_;  // wss:// only
+  std::unique_ptr<HttpClient> http_;                 // --webhook only
   asio::steady_timer timer_;
   TimePoint timer_armed_for_{TimePoint::max()};
   bool in_timer_ = false;

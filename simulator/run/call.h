@@ -18,6 +18,7 @@ template <typename Client>
 struct BasicCall {
   enum class State {
     kScheduled,      // waiting for its start time
+    kWebhook,        // the voice webhook is being asked (and redirects followed)
     kConnecting,     // TCP connect and upgrade in flight
     kStreaming,      // connected + start sent, media flowing
     kClosing,        // we decided to end it; waiting for the socket to close
@@ -41,6 +42,14 @@ struct BasicCall {
   TimePoint hang_up_at{};         // hold end, or the mid-call moment a dropped call vanishes
   TimePoint server_close_seen{};  // first seen the server closing, before the socket ended
   TimePoint next_service{};       // the one heap entry for this call that is not stale
+
+  // The webhook phase: what the TwiML said the stream should carry and where the call's status
+  // goes at hang-up.
+  bool via_webhook = false;
+  bool webhook_answered = false;  // TwiML decided the call (a status callback is due)
+  Parameters stream_parameters;
+  std::string status_callback_url;
+  std::string stream_url_as_written;  // signed as Twilio signs the upgrade
 
   PlaybackBuffer playback;
   std::string outgoing;  // reused for every message this call sends

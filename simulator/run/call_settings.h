@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -8,6 +9,7 @@
 #include "core/clock.h"
 #include "core/sids.h"
 #include "core/twilio_messages.h"
+#include "core/webhook_request.h"
 #include "media/frame_source.h"
 
 namespace callsim {
@@ -21,6 +23,15 @@ struct CallSettings {
   bool insecure = false;    // no certificate verification
   std::vector<std::pair<std::string, std::string>> headers;  // extra upgrade headers, signature
   Nanos handshake_timeout = std::chrono::seconds(10);
+
+  // The voice webhook phase (empty webhook_url: calls dial connect_url directly).
+  std::string webhook_url;
+  std::optional<NumberPool> from_numbers, to_numbers;
+  std::string status_callback_url;  // empty: the <Connect action> URL
+  bool status_callbacks = true;
+  double skip_stream_ratio = 0;
+  Nanos webhook_timeout = std::chrono::seconds(15);  // Twilio's
+  std::string auth_token;  // signs webhooks and status callbacks; empty: unsigned
   Nanos hold = std::chrono::seconds(5);
   Nanos reject_window = std::chrono::seconds(2);
   Parameters custom_parameters;

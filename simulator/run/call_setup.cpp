@@ -55,8 +55,20 @@ CallSettings make_call_settings(const Options& options) {
       throw InputError(fmt::format("--auth-token-env {}: that environment variable is not set",
                                    options.auth_token_env));
     }
-    settings.headers.emplace_back("x-twilio-signature", twilio_signature(token, options.url));
+    // With a webhook, each upgrade is signed over the stream URL its TwiML named.
+    if (options.webhook_url.empty()) {
+      settings.headers.emplace_back("x-twilio-signature", twilio_signature(token, options.url));
+    }
+    settings.auth_token = token;
   }
+  settings.webhook_url = options.webhook_url;
+  if (!options.webhook_url.empty()) {
+    settings.from_numbers = NumberPool::parse(options.from_numbers, "--from");
+    settings.to_numbers = NumberPool::parse(options.to_numbers, "--to");
+  }
+  settings.status_callback_url = options.status_callback_url;
+  settings.status_callbacks = !options.no_status_callback;
+  settings.skip_stream_ratio = options.skip_stream_ratio;
   settings.handshake_timeout = options.handshake_timeout;
   settings.ca_file = options.ca_file;
   settings.insecure = options.insecure;

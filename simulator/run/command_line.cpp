@@ -61,7 +61,8 @@ CLI::Option* add_pairs(CLI::App& app, const std::string& name, char separator,
 
 void add_run_options(CLI::App& app, Options& o) {
   const std::string target = "Target";
-  app.add_option("--url", o.url, "WebSocket URL (ws:// or wss://) of the server's Media Streams endpoint")
+  app.add_option("--url", o.url,
+                 "WebSocket URL (ws:// or wss://) of the server's Media Streams endpoint")
       ->type_name("URL")
       ->capture_default_str()
       ->group(target);
@@ -82,6 +83,34 @@ void add_run_options(CLI::App& app, Options& o) {
   add_duration(app, "--handshake-timeout", o.handshake_timeout,
                "Give up on a WebSocket upgrade after this long")
       ->group(target);
+
+  const std::string flow = "Voice webhook (the whole Twilio call flow)";
+  app.add_option("--webhook", o.webhook_url,
+                 "POST Twilio's voice webhook here for each call and follow its TwiML "
+                 "(<Connect><Stream>, <Reject>, <Hangup>, <Redirect>); --url is then unused")
+      ->type_name("URL")
+      ->group(flow);
+  app.add_option("--from", o.from_numbers,
+                 "Caller numbers: a comma-separated list, '#' stands for a digit")
+      ->type_name("NUMBERS")
+      ->capture_default_str()
+      ->group(flow);
+  app.add_option("--to", o.to_numbers, "Numbers dialled, in the same form")
+      ->type_name("NUMBERS")
+      ->capture_default_str()
+      ->group(flow);
+  app.add_option("--status-callback", o.status_callback_url,
+                 "Where to POST the call's status at hang-up (default: the <Connect action> URL)")
+      ->type_name("URL")
+      ->group(flow);
+  app.add_flag("--no-status-callback", o.no_status_callback,
+               "Never POST the status callback (exposes servers that release only there)")
+      ->group(flow);
+  app.add_option("--skip-stream-ratio", o.skip_stream_ratio,
+                 "Share of calls admitted at the webhook that never open the WebSocket")
+      ->type_name("SHARE")
+      ->check(CLI::Range(0.0, 1.0).description(""))
+      ->group(flow);
 
   const std::string content = "Call content";
   app.add_option("--fixture", o.fixture,

@@ -37,7 +37,10 @@ void measure_usage(RunSummary& summary) {
 
 int run_command(const Options& options) {
   validate(options);
-  TargetAddress target = parse_target_url(options.url);
+  // With a webhook, the webhook is what must be reachable, and its scheme decides ws or wss.
+  TargetAddress target = options.webhook_url.empty()
+                             ? parse_target_url(options.url)
+                             : parse_http_url(options.webhook_url, "--webhook");
   CallSettings settings = make_call_settings(options);
   settings.secure = target.secure;
   settings.tls_host = target.host;

@@ -123,6 +123,7 @@ void write_call(JsonWriter& w, TimePoint origin, const CallRecord& c) {
     write_string(w, "close_reason", c.close_reason);
   }
   if (!c.error.empty()) write_string(w, "error", c.error);
+  if (!c.reject_detail.empty()) write_string(w, "reject_detail", c.reject_detail);
   write_time(w, "scheduled_ms", origin, c.scheduled);
   write_time(w, "connect_ms", origin, c.connect_started);
   write_time(w, "upgraded_ms", origin, c.upgraded);
@@ -214,7 +215,10 @@ void write_json_report(const std::string& path, const RunSummary& run,
        {std::pair{"frames_sent", s.frames_sent}, std::pair{"frames_skipped", s.frames_skipped},
         std::pair{"frames_congested", s.frames_congested},
         std::pair{"messages_received", s.messages_received},
-        std::pair{"marks_echoed", s.marks_echoed}, std::pair{"bytes_sent", s.bytes_sent}}) {
+        std::pair{"marks_echoed", s.marks_echoed}, std::pair{"bytes_sent", s.bytes_sent},
+        std::pair{"webhooks_posted", s.webhooks_posted},
+        std::pair{"status_callbacks_posted", s.status_callbacks_posted},
+        std::pair{"status_callbacks_failed", s.status_callbacks_failed}}) {
     field(w, name, value);
   }
   key(w, "generator");

@@ -21,6 +21,9 @@ void RunStats::merge(RunStats&& other) {
   messages_received += other.messages_received;
   marks_echoed += other.marks_echoed;
   bytes_sent += other.bytes_sent;
+  webhooks_posted += other.webhooks_posted;
+  status_callbacks_posted += other.status_callbacks_posted;
+  status_callbacks_failed += other.status_callbacks_failed;
   calls.insert(calls.end(), std::make_move_iterator(other.calls.begin()),
                std::make_move_iterator(other.calls.end()));
   other.calls.clear();

@@ -24,6 +24,9 @@ struct RunStats {
   uint64_t messages_received = 0;
   uint64_t marks_echoed = 0;
   uint64_t bytes_sent = 0;
+  uint64_t webhooks_posted = 0;  // voice webhook requests, redirects included
+  uint64_t status_callbacks_posted = 0;
+  uint64_t status_callbacks_failed = 0;  // no answer, or an HTTP error status
 
   std::vector<CallRecord> calls;
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/sids.h"
+#include "core/twilio_signature.h"
 #include "net/tls_context.h"
 
 namespace callsim {
@@ -45,6 +46,13 @@ BasicWorker<Client>::BasicWorker(int id, const CallSettings& settings, const Loa
   client_.clear_error_channels(websocketpp::log::elevel::all);
   client_.init_asio(&io_);
   client_.set_user_agent("Twilio.TmeWs/1.0");
+  if (!settings_.webhook_url.empty()) {
+    HttpClientOptions http;
+    http.timeout = settings_.webhook_timeout;
+    http.ca_file = settings_.ca_file;
+    http.insecure = settings_.insecure;
+    http_ = std::make_unique<HttpClient>(io_, http);
+  }
   if constexpr (std::is_same_v<Client, WssClient>) {
     tls_context_ =
         make_client_tls_context(settings_.tls_host, settings_.ca_file, settings_.insecure);
@@ -177,18 +185,35 @@ void BasicWorker<Client>::connect(int64_t share_position, TimePoint scheduled, T
     call.ending = Call::Ending::kCloseWithoutStop;
   }
   call.outgoing.reserve(512);
-  call.state = Call::State::kConnecting;
+  call.stream_parameters = settings_.custom_parameters;
   call.next_service = TimePoint::max();
   ++live_;
+  if (http_) {
+    call.state = Call::State::kWebhook;
+    call.via_webhook = true;
+    post_webhook(slot, settings_.webhook_url, 0);
+  } else {
+    open_stream(slot, settings_.connect_url, now);
+  }
+  publish_progress(now, false);
+}
 
+template <typename Client>
+void BasicWorker<Client>::open_stream(uint32_t slot, const std::string& url, TimePoint now) {
+  Call& call = *slots_[slot];
+  call.state = Call::State::kConnecting;
   std::error_code ec;
-  call.connection = client_.get_connection(settings_.connect_url, ec);
+  call.connection = client_.get_connection(url, ec);
   if (ec) {
-    call.record.error = ec.message();
+    call.record.error = fmt::format("cannot open {}: {}", url, ec.message());
     finish(slot, Outcome::kProtocolError, now);
     return;
   }
   for (const auto& [name, value] : settings_.headers) call.connection->append_header(name, value);
+  if (call.via_webhook && !settings_.auth_token.empty()) {
+    call.connection->append_header(
+        "x-twilio-signature", twilio_signature(settings_.auth_token, call.stream_url_as_written));
+  }
   call.connection->set_open_handshake_timeout(
       std::chrono::duration_cast<std::chrono::milliseconds>(settings_.handshake_timeout).count());
   // 20 ms frames are small writes: without TCP_NODELAY, Nagle holds them back tens of ms.
@@ -202,7 +227,6 @@ void BasicWorker<Client>::connect(int64_t share_position, TimePoint scheduled, T
   call.connection->set_message_handler(
       [this, slot](websocketpp::connection_hdl, WsMessage m) { on_message(slot, std::move(m)); });
   client_.connect(call.connection);
-  publish_progress(now, false);
 }
 
 template <typename Client>
@@ -219,7 +243,7 @@ void BasicWorker<Client>::on_open(uint32_t slot) {
   }
   build_connected(call.outgoing);
   send_text(call);
-  build_start(call.outgoing, call.record.ids, call.next_sequence(), settings_.custom_parameters);
+  build_start(call.outgoing, call.record.ids, call.next_sequence(), call.stream_parameters);
   send_text(call);
   call.record.start_sent = now;
   call.pacer = FramePacer(now, call.first_timestamp_ms);
@@ -489,7 +513,9 @@ void BasicWorker<Client>::finish(uint32_t slot, Outcome outcome, TimePoint now) 
   --live_;
   call.record.ended = now;
   call.record.outcome = outcome;
-  if (call.record.start_sent != TimePoint{}) {
+  if (call.via_webhook) post_status_callback(call, now);
+  // With a webhook the TwiML <Connect> was the admission; otherwise the stream confirms it.
+  if (call.record.start_sent != TimePoint{} && !call.via_webhook) {
     TimePoint confirmed = call.record.start_sent + settings_.reject_window;
     if (call.record.first_server_message != TimePoint{}) {
       confirmed = std::min(confirmed, call.record.first_server_message);
@@ -532,6 +558,8 @@ void BasicWorker<Client>::stop_now(Outcome why) {
     if (call.state == Call::State::kStreaming) {
       hang_up(call, now);
       schedule(slot, now + kCloseGrace);
+    } else if (call.state == Call::State::kWebhook) {
+      finish(slot, why, now);
     } else if (call.state == Call::State::kConnecting) {
       call.state = Call::State::kClosing;
       call.closing_outcome = why;

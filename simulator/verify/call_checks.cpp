@@ -30,7 +30,8 @@ CheckResult check_admitted_within_cap(const BurstContext& b) {
       ++admitted;
       live_calls.push_back(s.call);
     } else {
-      live_calls.erase(std::find(live_calls.begin(), live_calls.end(), s.call));
+      auto it = std::find(live_calls.begin(), live_calls.end(), s.call);
+      if (it != live_calls.end()) live_calls.erase(it);
     }
     int before = live;
     live += s.delta;
@@ -215,8 +216,8 @@ CheckResult check_rejections_clean(const BurstContext& b) {
   r.set("unclean", unclean, Fold::kSum);
   r.set("late", late, Fold::kSum);
   r.set("slowest_rejection_us", slowest_us);
-  for (auto kind :
-       {RejectKind::kHttpStatus, RejectKind::kClosedBeforeStart, RejectKind::kClosedAfterStart}) {
+  for (auto kind : {RejectKind::kHttpStatus, RejectKind::kClosedBeforeStart,
+                    RejectKind::kClosedAfterStart, RejectKind::kTwiml}) {
     r.set(std::string("rejected_") + to_string(kind), by_kind[kind], Fold::kSum);
   }
   if (turned_away == 0) {

@@ -72,6 +72,8 @@ AdmittedTimeline::AdmittedTimeline(const std::vector<const CallRecord*>& calls) 
   }
   std::sort(steps_.begin(), steps_.end(), [](const Step& a, const Step& b) {
     if (a.at != b.at) return a.at < b.at;
+    // A call admitted and released at the same instant (a stream never opened) starts first.
+    if (a.call == b.call) return a.delta > b.delta;
     if (a.delta != b.delta) return a.delta < b.delta;  // ends first
     return a.call->index < b.call->index;
   });

@@ -64,14 +64,18 @@ TEST(Cli, UnknownFlagIsOneLineAndExit2) {
 
 TEST(Cli, BadValuesNameTheirFlagAndExit2) {
   TempDir dir;
-  for (const std::vector<std::string>& args : {std::vector<std::string>{"--hold", "5"},
-                                               {"--concurrent", "0"},
-                                               {"--url", "http://x/"},
-                                               {"--calls", "10", "--concurrent", "20"},
-                                               {"--gauge-trace", "bogus"},
-                                               {"--redis", "mysql://x"},
-                                               {"--drop-ratio", "1.5"},
-                                               {"--param", "novalue"}}) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--hold", "5"},
+        {"--concurrent", "0"},
+        {"--url", "http://x/"},
+        {"--calls", "10", "--concurrent", "20"},
+        {"--gauge-trace", "bogus"},
+        {"--redis", "mysql://x"},
+        {"--drop-ratio", "1.5"},
+        {"--param", "novalue"},
+        {"--webhook", "ftp://x/"},
+        {"--skip-stream-ratio", "0.5"},
+        {"--from", "", "--webhook", "http://127.0.0.1:1/v"}}) {
     Result r = run_callsim(args, dir);
     EXPECT_EQ(r.status, 2) << args[0] << ": " << r.output;
     EXPECT_EQ(line_count(r.output), 1u) << r.output;

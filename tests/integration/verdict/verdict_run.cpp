@@ -183,7 +183,10 @@ VerdictRun run_callsim_against_bot(const std::vector<std::string>& bot_args,
       // Tests run side by side on two cores: a descheduled generator must not turn the run
       // INVALID, which would hide the verdicts these tests are about.
       "--lateness-budget", "1s", "--report", report};
-  callsim_argv.insert(callsim_argv.end(), callsim_args.begin(), callsim_args.end());
+  for (const std::string& arg : callsim_args) {
+    callsim_argv.push_back(
+        arg == kBotWebhook ? "http://127.0.0.1:" + port + "/webhook/incoming_call" : arg);
+  }
 
   auto started = std::chrono::steady_clock::now();
   ChildProcess callsim(callsim_argv, dir.path() + "/callsim.txt");

@@ -43,6 +43,9 @@ struct VerdictRun {
   std::string describe() const;
 };
 
+// Stands, in callsim's arguments, for the bot's voice webhook URL (http://127.0.0.1:PORT/...).
+inline const std::string kBotWebhook = "@bot-webhook";
+
 // callsim's arguments for `bursts` closed-model bursts of kBurstSize calls held for `hold`.
 std::vector<std::string> burst_args(int bursts, const std::string& hold);
 

@@ -64,3 +64,22 @@ TEST(GaugeTimeline, UsesEventsOnlyWhenTheTraceIsExact) {
 
 }  // namespace
 }  // namespace callsim
+
+namespace callsim {
+namespace {
+
+TEST(AdmittedTimeline, ACallAdmittedAndReleasedAtOneInstantStartsBeforeItEnds) {
+  CallRecord call;
+  call.outcome = Outcome::kDropped;
+  call.upgraded = TimePoint(std::chrono::seconds(5));
+  call.admission_confirmed = call.upgraded;
+  call.hung_up = call.upgraded;
+  call.ended = call.upgraded;
+  AdmittedTimeline timeline({&call});
+  ASSERT_EQ(timeline.steps().size(), 2u);
+  EXPECT_EQ(timeline.steps()[0].delta, +1);
+  EXPECT_EQ(timeline.steps()[1].delta, -1);
+}
+
+}  // namespace
+}  // namespace callsim

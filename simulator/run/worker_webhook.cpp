@@ -1,0 +1,150 @@
+// The voice webhook phase of a call, as Twilio runs it before any WebSocket: POST the webhook,
+// follow the TwiML (<Connect><Stream>, <Reject>/<Hangup>, <Redirect>), and POST the call's status
+// once it has ended.
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "core/sids.h"
+#include "core/twiml.h"
+#include "core/webhook_request.h"
+#include "run/basic_worker.h"
+
+namespace callsim {
+
+namespace {
+
+// Twilio gives up on a chain of <Redirect>s; so does callsim, and calls the loop a protocol error.
+constexpr int kMaxRedirects = 5;
+
+double unit_draw(uint64_t x) {
+  return static_cast<double>(x >> 11) * 0x1.0p-53;
+}
+
+std::string strip_query(const std::string& url) {
+  return url.substr(0, url.find('?'));
+}
+
+CallParties parties_for(const CallSettings& settings, uint64_t index) {
+  return CallParties{settings.from_numbers->number_for(index),
+                     settings.to_numbers->number_for(index)};
+}
+
+}  // namespace
+
+template <typename Client>
+void BasicWorker<Client>::post_webhook(uint32_t slot, const std::string& url, int redirects) {
+  Call& call = *slots_[slot];
+  uint64_t index = call.record.index;
+  WebhookPost post = build_webhook_post(
+      url, voice_webhook_params(call.record.ids, parties_for(settings_, index)),
+      settings_.auth_token, idempotency_token(call.record.ids.call_sid, redirects + 1));
+  ++stats_.webhooks_posted;
+  http_->post(post.url, post.headers, post.body,
+              [this, slot, index, url, redirects](HttpResponse response) {
+                on_webhook_answer(slot, index, url, redirects, std::move(response));
+              });
+}
+
+template <typename Client>
+void BasicWorker<Client>::on_webhook_answer(uint32_t slot, uint64_t index, const std::string& url,
+                                            int redirects, HttpResponse response) {
+  Call& call = *slots_[slot];
+  // The call may have ended meanwhile (SIGINT) and its slot gone to another.
+  if (call.state != Call::State::kWebhook || call.record.index != index) return;
+  TimePoint now = clock_.now();
+  if (response.error != HttpError::kNone) {
+    call.record.error = fmt::format("webhook {}: {}", url, response.error_message);
+    finish(slot, Outcome::kProtocolError, now);
+    return;
+  }
+  if (response.status != 200) {
+    call.record.error = fmt::format("webhook {} answered HTTP {}", url, response.status);
+    call.record.http_status = static_cast<int>(response.status);
+    finish(slot, Outcome::kProtocolError, now);
+    return;
+  }
+  TwimlDecision decision = parse_twiml(response.body, url);
+  switch (decision.action) {
+    case TwimlAction::kRedirect:
+      if (redirects >= kMaxRedirects) {
+        call.record.error = fmt::format("TwiML redirected more than {} times (last to {})",
+                                        kMaxRedirects, decision.redirect_url);
+        finish(slot, Outcome::kProtocolError, now);
+      } else {
+        post_webhook(slot, decision.redirect_url, redirects + 1);
+      }
+      return;
+    case TwimlAction::kProtocolError:
+      call.record.error = "TwiML: " + decision.error;
+      finish(slot, Outcome::kProtocolError, now);
+      return;
+    case TwimlAction::kRejected:
+      call.webhook_answered = true;
+      call.record.reject_kind = RejectKind::kTwiml;
+      call.record.reject_detail = to_string(decision.ending_verb);
+      if (!decision.reject_reason.empty())
+        call.record.reject_detail += ": " + decision.reject_reason;
+      if (!decision.say_text.empty()) call.record.reject_detail += ": " + decision.say_text;
+      call.record.hung_up = now;
+      finish(slot, Outcome::kRejected, now);
+      return;
+    case TwimlAction::kStream:
+      break;
+  }
+  call.webhook_answered = true;
+  call.record.admission_confirmed = now;
+  call.status_callback_url = decision.stream.connect_action;
+  call.stream_parameters = decision.stream.parameters;
+  call.stream_url_as_written = decision.stream.url;
+  if (unit_draw(mix64(settings_.seed ^ mix64(index + 7))) < settings_.skip_stream_ratio) {
+    call.record.error = "stream never opened (--skip-stream-ratio)";
+    call.record.hung_up = now;
+    finish(slot, Outcome::kDropped, now);
+    return;
+  }
+  bool secure_stream = decision.stream.url.rfind("wss://", 0) == 0;
+  if (secure_stream != std::is_same_v<Client, WssClient>) {
+    call.record.error =
+        fmt::format("TwiML stream URL {} has a different scheme than the webhook ({} expects {})",
+                    decision.stream.url, settings_.webhook_url, secure_stream ? "ws://" : "wss://");
+    finish(slot, Outcome::kProtocolError, now);
+    return;
+  }
+  // Twilio strips a query string before connecting (fact sheet §2.1).
+  open_stream(slot, strip_query(decision.stream.url), now);
+}
+
+template <typename Client>
+void BasicWorker<Client>::post_status_callback(Call& call, TimePoint now) {
+  if (!call.webhook_answered || !settings_.status_callbacks) return;
+  const std::string& url = settings_.status_callback_url.empty() ? call.status_callback_url
+                                                                 : settings_.status_callback_url;
+  if (url.empty()) return;
+  CallCompletion completion;
+  TimePoint answered =
+      call.record.admission_confirmed != TimePoint{} ? call.record.admission_confirmed : now;
+  completion.duration = call.record.released_at() - answered;
+  completion.ended_at = std::chrono::system_clock::now();
+  WebhookPost post = build_webhook_post(
+      url,
+      status_callback_params(call.record.ids, parties_for(settings_, call.record.index),
+                             completion),
+      settings_.auth_token, idempotency_token(call.record.ids.call_sid, 100));
+  ++stats_.status_callbacks_posted;
+  http_->post(post.url, post.headers, post.body, [this](HttpResponse response) {
+    if (response.error != HttpError::kNone || response.status >= 400) {
+      ++stats_.status_callbacks_failed;
+    }
+  });
+}
+
+#define CALLSIM_INSTANTIATE_WEBHOOK(Client)                                                    \
+  template void BasicWorker<Client>::post_webhook(uint32_t, const std::string&, int);          \
+  template void BasicWorker<Client>::on_webhook_answer(uint32_t, uint64_t, const std::string&, \
+                                                       int, HttpResponse);                     \
+  template void BasicWorker<Client>::post_status_callback(Call&, TimePoint);
+CALLSIM_INSTANTIATE_WEBHOOK(WsClient)
+CALLSIM_INSTANTIATE_WEBHOOK(WssClient)
+
+}  // namespace callsim

@@ -1,0 +1,70 @@
+// The whole Twilio call flow: the cap enforced at the TwiML voice webhook (as ProSaaS does), so
+// calls are admitted or turned away before any WebSocket; the same verdicts must come out.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "verdict_run.h"
+
+namespace callsim::test {
+namespace {
+
+constexpr int kBursts = 3;
+const std::string kHold = "1s";
+
+std::vector<std::string> webhook_args(int bursts, std::vector<std::string> extra = {}) {
+  std::vector<std::string> args = burst_args(bursts, kHold);
+  args.insert(args.end(), {"--webhook", kBotWebhook});
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+TEST(WebhookFlow, CorrectAdmissionPassesEveryCheckInEveryBurst) {
+  VerdictRun run = run_callsim_against_bot({"--admit-at", "webhook"}, webhook_args(kBursts));
+  EXPECT_TRUE(every_check_passed(run, kBursts)) << run.describe();
+}
+
+TEST(WebhookFlow, RejectTwimlIsAnExplicitRejectionToo) {
+  VerdictRun run = run_callsim_against_bot({"--admit-at", "webhook", "--reject-twiml", "reject"},
+                                           webhook_args(1));
+  EXPECT_TRUE(every_check_passed(run, 1)) << run.describe();
+}
+
+TEST(WebhookFlow, RacyCheckThenActOverAdmits) {
+  VerdictRun run = run_callsim_against_bot({"--admit-at", "webhook", "--admission", "get-incr",
+                                            "--race-window-us", "2000", "--admission-threads", "8"},
+                                           webhook_args(kBursts));
+  EXPECT_EQ(run.exit_code, 1) << run.describe();
+  EXPECT_EQ(run.check("admitted_within_cap").total, "FAIL") << run.describe();
+  EXPECT_EQ(run.check("rejections_clean").total, "PASS") << run.describe();
+}
+
+TEST(WebhookFlow, WatchRetriesRejectFalselyAtTheWebhook) {
+  VerdictRun run = run_callsim_against_bot(
+      {"--admit-at", "webhook", "--admission", "watch", "--admission-threads", "8"},
+      webhook_args(kBursts));
+  EXPECT_EQ(run.exit_code, 1) << run.describe();
+  EXPECT_EQ(run.check("full_admission").total, "FAIL") << run.describe();
+  EXPECT_EQ(run.check("admitted_within_cap").total, "PASS") << run.describe();
+}
+
+// Admitted at the webhook, but the WebSocket never opens: only the status callback can free the
+// slot. With it the gauge settles; without it the slots leak.
+TEST(WebhookFlow, SkippedStreamsAreReleasedByTheStatusCallback) {
+  VerdictRun run = run_callsim_against_bot(
+      {"--admit-at", "webhook"}, webhook_args(1, {"--skip-stream-ratio", "0.2", "--settle", "3s"}));
+  EXPECT_EQ(run.exit_code, 0) << run.describe();
+  EXPECT_EQ(run.check("no_leak").total, "PASS") << run.describe();
+}
+
+TEST(WebhookFlow, SkippedStreamsLeakWithoutTheStatusCallback) {
+  VerdictRun run = run_callsim_against_bot(
+      {"--admit-at", "webhook"},
+      webhook_args(1, {"--skip-stream-ratio", "0.2", "--no-status-callback", "--settle", "2s"}));
+  EXPECT_EQ(run.exit_code, 1) << run.describe();
+  EXPECT_EQ(run.check("no_leak").total, "FAIL") << run.describe();
+}
+
+}  // namespace
+}  // namespace callsim::test
