@@ -25,4 +25,9 @@ class SidGenerator {
 // 0xe220a8397b1dcdaf, the first output of splitmix64 seeded with 0.
 uint64_t mix64(uint64_t x);
 
+// A deterministic draw in [0, 1) from 53 bits of `x` (e.g. mix64 of a seed and a call index).
+inline double unit_interval(uint64_t x) {
+  return static_cast<double>(x >> 11) * 0x1.0p-53;
+}
+
 }  // namespace callsim

@@ -171,4 +171,8 @@ std::string url_problem(std::string_view url, std::initializer_list<std::string_
   return "";
 }
 
+std::string without_query(std::string_view url) {
+  return std::string(url.substr(0, url.find_first_of("?#")));
+}
+
 }  // namespace callsim

@@ -34,6 +34,9 @@ std::optional<std::string> resolve_uri_reference(std::string_view base, std::str
 // Lower-case scheme of an absolute URL ("" when there is none): schemes are case-insensitive.
 std::string url_scheme(std::string_view url);
 
+// The URL without its query string (and fragment): what Twilio connects to (fact sheet §2.1).
+std::string without_query(std::string_view url);
+
 // Why `url` cannot be requested: "" when it is absolute, its scheme is one of `schemes`
 // (compared case-insensitively), it names a host, and it holds no whitespace or control
 // characters; otherwise a short phrase such as "scheme 'ftp' is not one of http, https".

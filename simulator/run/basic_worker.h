@@ -60,7 +60,7 @@ class BasicWorker final : public Worker {
   void on_message(uint32_t slot, WsMessage message);
   // Sends the frames due by `cutoff`; lateness is measured at `now`.
   void send_media(Call& call, TimePoint cutoff, TimePoint now);
-  void echo_marks(Call& call, TimePoint now, const std::vector<std::string>& names);
+  void echo_marks(Call& call, const std::vector<std::string>& names);
   bool send_text(Call& call);
   void hang_up(Call& call, TimePoint now);
   // True (and the call moves to kServerClosing) once the server has started closing.

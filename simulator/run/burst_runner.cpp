@@ -46,7 +46,6 @@ BurstOutcome run_burst(const CallSettings& settings, const LoadPlan& plan, const
     WorkerProgress totals;
     for (auto& worker : workers) {
       WorkerProgress p = worker->progress();
-      totals.placed += p.placed;
       totals.live += p.live;
       totals.admitted += p.admitted;
       totals.ended += p.ended;

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/twilio_signature.h"
+#include "core/url.h"
 #include "media/media_error.h"
 
 namespace callsim {
@@ -18,13 +19,14 @@ constexpr Nanos kMinimumHold = std::chrono::seconds(5);
 // Twilio strips the query string before connecting (fact sheet §2.1); so do we, but the
 // signature still covers the URL exactly as configured.
 std::string strip_query(const std::string& url) {
-  auto q = url.find('?');
-  if (q == std::string::npos) return url;
-  std::fprintf(stderr,
-               "callsim: warning: --url has a query string; Twilio strips it before connecting, "
-               "so callsim connects to %s\n",
-               url.substr(0, q).c_str());
-  return url.substr(0, q);
+  std::string dialled = without_query(url);
+  if (dialled != url) {
+    std::fprintf(stderr,
+                 "callsim: warning: --url has a query string; Twilio strips it before "
+                 "connecting, so callsim connects to %s\n",
+                 dialled.c_str());
+  }
+  return dialled;
 }
 
 }  // namespace

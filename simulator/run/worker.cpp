@@ -21,10 +21,6 @@ constexpr size_t kCongestedBytes = 256 * 1024;
 constexpr Nanos kCloseGrace = std::chrono::seconds(5);
 constexpr Nanos kProgressPeriod = std::chrono::milliseconds(200);
 
-double unit_interval(uint64_t x) {
-  return static_cast<double>(x >> 11) * 0x1.0p-53;
-}
-
 bool is_failure(Outcome o) {
   return o == Outcome::kRefused || o == Outcome::kHandshakeTimeout || o == Outcome::kTlsError ||
          o == Outcome::kClosedEarly || o == Outcome::kProtocolError;
@@ -294,7 +290,7 @@ void BasicWorker<Client>::service(uint32_t slot, TimePoint now) {
   if (auto due = call.playback.next_mark_due(); due && *due <= horizon) {
     mark_scratch_.clear();
     call.playback.take_due_marks(horizon, mark_scratch_);
-    echo_marks(call, now, mark_scratch_);
+    echo_marks(call, mark_scratch_);
   }
   if (horizon >= call.hang_up_at) {
     // A late wake-up must not cost the frames that were due before the hang-up.
@@ -340,7 +336,7 @@ bool BasicWorker<Client>::send_text(Call& call) {
 }
 
 template <typename Client>
-void BasicWorker<Client>::echo_marks(Call& call, TimePoint, const std::vector<std::string>& names) {
+void BasicWorker<Client>::echo_marks(Call& call, const std::vector<std::string>& names) {
   for (const auto& name : names) {
     build_mark(call.outgoing, call.record.ids.stream_sid, call.next_sequence(), name);
     if (!send_text(call)) return;
@@ -387,7 +383,7 @@ void BasicWorker<Client>::on_message(uint32_t slot, WsMessage message) {
       call.playback.enqueue_mark(now, std::move(parsed.message.mark_name));
       mark_scratch_.clear();
       call.playback.take_due_marks(now, mark_scratch_);
-      echo_marks(call, now, mark_scratch_);
+      echo_marks(call, mark_scratch_);
       if (auto due = call.playback.next_mark_due(); due && *due < call.next_service) {
         schedule(slot, *due);
       }
@@ -397,7 +393,7 @@ void BasicWorker<Client>::on_message(uint32_t slot, WsMessage message) {
       ++call.record.clears_received;
       mark_scratch_.clear();
       call.playback.clear(now, mark_scratch_);
-      echo_marks(call, now, mark_scratch_);
+      echo_marks(call, mark_scratch_);
       break;
     }
   }
@@ -573,7 +569,6 @@ void BasicWorker<Client>::publish_progress(TimePoint now, bool force) {
   if (!force && now - last_publish_ < kProgressPeriod) return;
   last_publish_ = now;
   std::lock_guard<std::mutex> lock(progress_mutex_);
-  progress_.placed = next_call_;
   progress_.live = live_;
   progress_.admitted = admitted_live_;
   progress_.ended = static_cast<int64_t>(stats_.calls.size());

@@ -9,7 +9,6 @@ namespace callsim {
 // Live numbers a worker publishes for the status line (a few times a second, under a mutex the
 // hot path never waits on for long).
 struct WorkerProgress {
-  int64_t placed = 0;
   int64_t live = 0;      // connecting or streaming
   int64_t admitted = 0;  // streaming now
   int64_t ended = 0;

@@ -7,6 +7,7 @@
 
 #include "core/sids.h"
 #include "core/twiml.h"
+#include "core/url.h"
 #include "core/webhook_request.h"
 #include "run/basic_worker.h"
 
@@ -16,14 +17,6 @@ namespace {
 
 // Twilio gives up on a chain of <Redirect>s; so does callsim, and calls the loop a protocol error.
 constexpr int kMaxRedirects = 5;
-
-double unit_draw(uint64_t x) {
-  return static_cast<double>(x >> 11) * 0x1.0p-53;
-}
-
-std::string strip_query(const std::string& url) {
-  return url.substr(0, url.find('?'));
-}
 
 CallParties parties_for(const CallSettings& settings, uint64_t index) {
   return CallParties{settings.from_numbers->number_for(index),
@@ -97,7 +90,7 @@ void BasicWorker<Client>::on_webhook_answer(uint32_t slot, uint64_t index, const
   call.status_callback_url = decision.stream.connect_action;
   call.stream_parameters = decision.stream.parameters;
   call.stream_url_as_written = decision.stream.url;
-  if (unit_draw(mix64(settings_.seed ^ mix64(index + 7))) < settings_.skip_stream_ratio) {
+  if (unit_interval(mix64(settings_.seed ^ mix64(index + 7))) < settings_.skip_stream_ratio) {
     call.record.error = "stream never opened (--skip-stream-ratio)";
     call.record.hung_up = now;
     finish(slot, Outcome::kDropped, now);
@@ -112,7 +105,7 @@ void BasicWorker<Client>::on_webhook_answer(uint32_t slot, uint64_t index, const
     return;
   }
   // Twilio strips a query string before connecting (fact sheet §2.1).
-  open_stream(slot, strip_query(decision.stream.url), now);
+  open_stream(slot, without_query(decision.stream.url), now);
 }
 
 template <typename Client>

@@ -126,3 +126,15 @@ TEST(Url, SchemeIsLowerCased) {
 
 }  // namespace
 }  // namespace callsim
+
+namespace callsim {
+namespace {
+
+TEST(WithoutQuery, DropsQueryAndFragmentOnly) {
+  EXPECT_EQ(without_query("wss://h/ws/twilio-media?token=1"), "wss://h/ws/twilio-media");
+  EXPECT_EQ(without_query("wss://h/ws#frag"), "wss://h/ws");
+  EXPECT_EQ(without_query("ws://h:80/p"), "ws://h:80/p");
+}
+
+}  // namespace
+}  // namespace callsim
