@@ -151,12 +151,15 @@ class Interpreter {
                           stream.status_callback)) {
       return decision_;
     }
-    stream.status_callback_method = noun.attribute("statusCallbackMethod").value();
+    if (!method_of(noun, "statusCallbackMethod", "<Stream statusCallbackMethod>",
+                   stream.status_callback_method)) {
+      return decision_;
+    }
     if (!resolve_optional("<Connect action>", connect.attribute("action").value(),
                           stream.connect_action)) {
       return decision_;
     }
-    stream.connect_method = connect.attribute("method").value();
+    if (!method_of(connect, "method", "<Connect method>", stream.connect_method)) return decision_;
     for (pugi::xml_node parameter : noun.children("Parameter")) {
       const pugi::xml_attribute param_name = parameter.attribute("name");
       if (!param_name || std::string_view(param_name.value()).empty()) {
@@ -174,9 +177,21 @@ class Interpreter {
     if (!resolve("<Redirect>", url, {"http", "https"}, false, decision_.redirect_url)) {
       return decision_;
     }
-    decision_.redirect_method = redirect.attribute("method").value();
+    if (!method_of(redirect, "method", "<Redirect method>", decision_.redirect_method)) {
+      return decision_;
+    }
     decision_.action = TwimlAction::kRedirect;
     return decision_;
+  }
+
+  bool method_of(pugi::xml_node node, const char* attribute, const char* what, HttpMethod& out) {
+    const std::string_view text = trim(node.attribute(attribute).value());
+    if (auto method = parse_http_method(text)) {
+      out = *method;
+      return true;
+    }
+    error(fmt::format("{} '{}' is neither GET nor POST", what, quoted(text)));
+    return false;
   }
 
   bool resolve_optional(const char* what, std::string_view raw, std::string& out) {

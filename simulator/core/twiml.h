@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/http_method.h"
 #include "core/twilio_messages.h"
 
 namespace callsim {
@@ -23,13 +24,13 @@ enum class EndingVerb { kReject, kHangup, kSay, kPlay, kPause, kNone };
 const char* to_string(EndingVerb verb);
 
 struct StreamInstruction {
-  std::string url;                     // absolute ws:// or wss:// URL, resolved (see parse_twiml)
-  Parameters parameters;               // <Parameter name value>, in document order
-  std::string name;                    // <Stream name>, "" when absent
-  std::string status_callback;         // <Stream statusCallback>, resolved; "" when absent
-  std::string status_callback_method;  // as written; "" when absent (Twilio's default: POST)
-  std::string connect_action;          // <Connect action>, resolved; "" when absent
-  std::string connect_method;          // as written; "" when absent (Twilio's default: POST)
+  std::string url;              // absolute ws:// or wss:// URL, resolved (see parse_twiml)
+  Parameters parameters;        // <Parameter name value>, in document order
+  std::string name;             // <Stream name>, "" when absent
+  std::string status_callback;  // <Stream statusCallback>, resolved; "" when absent
+  HttpMethod status_callback_method = HttpMethod::kPost;
+  std::string connect_action;  // <Connect action>, resolved; "" when absent
+  HttpMethod connect_method = HttpMethod::kPost;
 };
 
 struct TwimlDecision {
@@ -40,9 +41,9 @@ struct TwimlDecision {
   // The text of every <Say> executed before the decision, in order, whitespace collapsed and
   // joined by single spaces (a "we are busy" message, or a greeting before <Connect>).
   std::string say_text;
-  std::string redirect_url;     // kRedirect: absolute http(s) URL, resolved
-  std::string redirect_method;  // kRedirect: as written; "" when absent (Twilio's default: POST)
-  std::string error;            // kProtocolError
+  std::string redirect_url;                        // kRedirect: absolute http(s) URL, resolved
+  HttpMethod redirect_method = HttpMethod::kPost;  // kRedirect
+  std::string error;                               // kProtocolError
 };
 
 // Bounds that keep a hostile webhook from costing more than a small, fixed amount of time and
@@ -64,7 +65,7 @@ struct TwimlLimits {
 // unusable URL. URLs may be relative and resolve against `document_url` (RFC 3986 §5, see
 // core/url.h); a relative <Stream url> gets the WebSocket scheme matching the document's
 // (http → ws, https → wss). The stream URL must end up ws or wss; action, callback and redirect
-// URLs http or https.
+// URLs http or https. A method attribute other than GET or POST → kProtocolError.
 TwimlDecision parse_twiml(std::string_view body, std::string_view document_url,
                           const TwimlLimits& limits = {});
 

@@ -136,6 +136,45 @@ Parameters status_callback_params(const StreamIdentity& ids, const CallParties& 
   return params;
 }
 
+const char* to_string(StreamEvent event) {
+  switch (event) {
+    case StreamEvent::kStarted:
+      return "stream-started";
+    case StreamEvent::kStopped:
+      return "stream-stopped";
+    case StreamEvent::kError:
+      return "stream-error";
+  }
+  return "?";
+}
+
+Parameters stream_status_params(const StreamIdentity& ids, std::string_view stream_name,
+                                StreamEvent event, std::string_view error,
+                                std::chrono::system_clock::time_point at) {
+  Parameters params = {
+      {"AccountSid", ids.account_sid},
+      {"CallSid", ids.call_sid},
+      {"StreamSid", ids.stream_sid},
+      {"StreamName", stream_name.empty() ? ids.stream_sid : std::string(stream_name)},
+      {"StreamEvent", to_string(event)},
+      {"Timestamp", format_iso8601_utc(at)},
+  };
+  if (event == StreamEvent::kError) params.emplace_back("StreamError", std::string(error));
+  sort_by_name(params);
+  return params;
+}
+
+std::string format_iso8601_utc(std::chrono::system_clock::time_point at) {
+  const time_t seconds = std::chrono::system_clock::to_time_t(at);
+  const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          at - std::chrono::system_clock::from_time_t(seconds))
+                          .count();
+  struct tm utc {};
+  gmtime_r(&seconds, &utc);
+  return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:03d}Z", utc.tm_year + 1900,
+                     utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, millis);
+}
+
 std::string format_rfc2822_utc(std::chrono::system_clock::time_point at) {
   static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
   static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -176,18 +215,30 @@ std::string form_encode(const Parameters& params) {
   return body;
 }
 
-WebhookPost build_webhook_post(std::string_view url, const Parameters& params,
-                               std::string_view auth_token, std::string_view idempotency_token) {
-  WebhookPost post;
-  post.url = std::string(url);
-  post.body = form_encode(params);
-  post.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
-  post.headers.emplace_back("User-Agent", "TwilioProxy/1.1");
-  post.headers.emplace_back("I-Twilio-Idempotency-Token", std::string(idempotency_token));
-  if (!auth_token.empty()) {
-    post.headers.emplace_back("X-Twilio-Signature", twilio_signature(auth_token, url, params));
+WebhookRequest build_webhook_request(HttpMethod method, std::string_view url,
+                                     const Parameters& params, std::string_view auth_token,
+                                     std::string_view idempotency_token) {
+  WebhookRequest request;
+  request.method = method;
+  request.url = std::string(url);
+  if (method == HttpMethod::kGet) {
+    if (!params.empty()) {
+      request.url += request.url.find('?') == std::string::npos ? '?' : '&';
+      request.url += form_encode(params);
+    }
+  } else {
+    request.body = form_encode(params);
+    request.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
   }
-  return post;
+  request.headers.emplace_back("User-Agent", "TwilioProxy/1.1");
+  request.headers.emplace_back("I-Twilio-Idempotency-Token", std::string(idempotency_token));
+  if (!auth_token.empty()) {
+    request.headers.emplace_back("X-Twilio-Signature",
+                                 method == HttpMethod::kGet
+                                     ? twilio_signature(auth_token, request.url)
+                                     : twilio_signature(auth_token, url, params));
+  }
+  return request;
 }
 
 std::string idempotency_token(std::string_view call_sid, uint64_t request_number) {

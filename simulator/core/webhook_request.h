@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/duration.h"
+#include "core/http_method.h"
 #include "core/twilio_messages.h"
 
 namespace callsim {
@@ -73,6 +74,21 @@ struct CallCompletion {
 Parameters status_callback_params(const StreamIdentity& ids, const CallParties& parties,
                                   const CallCompletion& completion);
 
+// What happened to a <Stream statusCallback>'s stream.
+enum class StreamEvent { kStarted, kStopped, kError };
+const char* to_string(StreamEvent event);  // "stream-started", "stream-stopped", "stream-error"
+
+// The request Twilio POSTs to <Stream statusCallback>: AccountSid, CallSid, StreamSid,
+// StreamName (the <Stream name>, else the StreamSid), StreamEvent, StreamError (stream-error
+// only: the Twilio error, e.g. "31920 WebSocket - Handshake Error") and Timestamp (ISO 8601 UTC
+// with milliseconds); sorted by name.
+Parameters stream_status_params(const StreamIdentity& ids, std::string_view stream_name,
+                                StreamEvent event, std::string_view error,
+                                std::chrono::system_clock::time_point at);
+
+// "2026-11-27T05:07:13.042Z".
+std::string format_iso8601_utc(std::chrono::system_clock::time_point at);
+
 // "Sun, 25 Mar 2018 09:53:19 +0000", the form of Twilio's Timestamp field.
 std::string format_rfc2822_utc(std::chrono::system_clock::time_point at);
 
@@ -85,18 +101,22 @@ std::string percent_encode(std::string_view text);
 std::string form_encode(const Parameters& params);
 
 // One webhook request, ready for an HTTP client.
-struct WebhookPost {
+struct WebhookRequest {
+  HttpMethod method = HttpMethod::kPost;
   std::string url;
   Parameters headers;  // name, value
   std::string body;
 };
 
-// The request Twilio makes: form-encoded body, Content-Type, User-Agent TwilioProxy/1.1,
+// The request Twilio makes. POST: the parameters as a form-encoded body with its Content-Type,
+// signed over `url` exactly as given plus the parameters (core/twilio_signature.h). GET (a TwiML
+// method="GET"): the parameters appended to the URL's query, no body, signed over that whole URL
+// with no parameters, as Twilio does. Both carry User-Agent TwilioProxy/1.1 and
 // I-Twilio-Idempotency-Token (unique per request: Twilio's retries repeat it, callsim never
-// retries) and, when `auth_token` is not empty, X-Twilio-Signature over `url` exactly as given
-// and the parameters (core/twilio_signature.h).
-WebhookPost build_webhook_post(std::string_view url, const Parameters& params,
-                               std::string_view auth_token, std::string_view idempotency_token);
+// retries); no X-Twilio-Signature when `auth_token` is empty.
+WebhookRequest build_webhook_request(HttpMethod method, std::string_view url,
+                                     const Parameters& params, std::string_view auth_token,
+                                     std::string_view idempotency_token);
 
 // A token unique to one request of one call: "<CallSid>-<request_number>".
 std::string idempotency_token(std::string_view call_sid, uint64_t request_number);

@@ -76,6 +76,7 @@ HttpError classify(CURLcode code, bool body_too_large) {
 // One request, from post() until its callback has run.
 struct Request {
   CURL* easy = nullptr;
+  HttpMethod method = HttpMethod::kPost;
   curl_slist* header_list = nullptr;
   std::string url;
   std::string body;
@@ -174,8 +175,10 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
     watches.clear();
   }
 
-  void post(std::string url, HttpHeaders headers, std::string body, Callback done) {
+  void send(HttpMethod method, std::string url, HttpHeaders headers, std::string body,
+            Callback done) {
     auto request = std::make_unique<Request>();
+    request->method = method;
     request->url = std::move(url);
     request->body = std::move(body);
     request->max_body_bytes = options.max_body_bytes;
@@ -221,10 +224,14 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
     set(curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https"));
     set(curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L));
     set(curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1));
-    set(curl_easy_setopt(easy, CURLOPT_POST, 1L));
-    set(curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data()));
-    set(curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
-                         static_cast<curl_off_t>(request.body.size())));
+    if (request.method == HttpMethod::kGet) {
+      set(curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L));
+    } else {
+      set(curl_easy_setopt(easy, CURLOPT_POST, 1L));
+      set(curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data()));
+      set(curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+                           static_cast<curl_off_t>(request.body.size())));
+    }
     set(curl_easy_setopt(easy, CURLOPT_HTTPHEADER, request.header_list));
     set(curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &append_body));
     set(curl_easy_setopt(easy, CURLOPT_WRITEDATA, &request));
@@ -401,8 +408,9 @@ HttpClient::~HttpClient() {
   impl_->shutdown();
 }
 
-void HttpClient::post(std::string url, HttpHeaders headers, std::string body, Callback done) {
-  impl_->post(std::move(url), std::move(headers), std::move(body), std::move(done));
+void HttpClient::send(HttpMethod method, std::string url, HttpHeaders headers, std::string body,
+                      Callback done) {
+  impl_->send(method, std::move(url), std::move(headers), std::move(body), std::move(done));
 }
 
 size_t HttpClient::in_flight() const {

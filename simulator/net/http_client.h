@@ -11,6 +11,7 @@
 #include <asio/io_context.hpp>
 
 #include "core/duration.h"
+#include "core/http_method.h"
 
 namespace callsim {
 
@@ -46,8 +47,8 @@ struct HttpClientOptions {
   size_t max_body_bytes = 1 << 20;           // larger response bodies fail with kBodyTooLarge
 };
 
-// Asynchronous HTTP/1.1 POSTs over libcurl's multi-socket interface, driven entirely by one
-// asio::io_context: curl's sockets are watched by the reactor and its timeouts by a
+// Asynchronous HTTP/1.1 POSTs and GETs over libcurl's multi-socket interface, driven entirely by
+// one asio::io_context: curl's sockets are watched by the reactor and its timeouts by a
 // steady_timer, so many concurrent webhooks cost no thread. Only http:// and https:// URLs are
 // accepted and redirects are not followed (a 3xx is returned as it is). Not thread-safe: create,
 // use and destroy it on the thread that runs the io_context, which must outlive it.
@@ -62,10 +63,14 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  // Starts a POST and returns at once; `done` runs later from the io_context, exactly once
-  // (unless the client is destroyed first), never from inside post(). Connections are reused
-  // between requests to the same host.
-  void post(std::string url, HttpHeaders headers, std::string body, Callback done);
+  // Starts a request and returns at once; `done` runs later from the io_context, exactly once
+  // (unless the client is destroyed first), never from inside send(). Connections are reused
+  // between requests to the same host. A GET sends no body (`body` must be empty).
+  void send(HttpMethod method, std::string url, HttpHeaders headers, std::string body,
+            Callback done);
+  void post(std::string url, HttpHeaders headers, std::string body, Callback done) {
+    send(HttpMethod::kPost, std::move(url), std::move(headers), std::move(body), std::move(done));
+  }
 
   size_t in_flight() const;  // requests whose callback has not run yet
 

@@ -3,6 +3,7 @@
 // The worker behind the Worker interface, as a template over websocketpp's client type so that
 // ws:// and wss:// share one implementation. Included only by worker.cpp, which instantiates it.
 
+#include <map>
 #include <mutex>
 #include <queue>
 #include <vector>
@@ -10,6 +11,7 @@
 #include <asio/ssl.hpp>
 
 #include "core/sids.h"
+#include "core/webhook_request.h"
 #include "net/http_client.h"
 #include "run/call.h"
 #include "run/worker.h"
@@ -47,13 +49,20 @@ class BasicWorker final : public Worker {
   void service(uint32_t slot, TimePoint now);
   void launch_due_calls(TimePoint now);
   void schedule_next_launch(TimePoint now);
+  std::shared_ptr<asio::ssl::context> tls_context_for(const std::string& host);
   void connect(int64_t share_position, TimePoint scheduled, TimePoint now);
   void open_stream(uint32_t slot, const std::string& url, TimePoint now);
   // The voice webhook phase (worker_webhook.cpp).
-  void post_webhook(uint32_t slot, const std::string& url, int redirects);
+  void post_webhook(uint32_t slot, const std::string& url, HttpMethod method, int redirects);
   void on_webhook_answer(uint32_t slot, uint64_t index, const std::string& url, int redirects,
                          HttpResponse response);
   void post_status_callback(Call& call, TimePoint now);
+  // <Stream statusCallback>: started once the stream runs; stopped or error when it ends.
+  void post_stream_event(Call& call, StreamEvent event);
+  // The POST both callbacks make, counted under `posted` and, when it fails, `failed`.
+  void post_callback(HttpMethod method, const std::string& url, const Parameters& params,
+                     uint64_t request_number, const StreamIdentity& ids, uint64_t& posted,
+                     uint64_t& failed);
   void on_open(uint32_t slot);
   void on_fail(uint32_t slot);
   void on_close(uint32_t slot);
@@ -79,8 +88,11 @@ class BasicWorker final : public Worker {
 
   asio::io_context io_;
   Client client_;
-  std::shared_ptr<asio::ssl::context> tls_context_;  // wss:// only
-  std::unique_ptr<HttpClient> http_;                 // --webhook only
+  // wss:// only: one context per host name, because the certificate's name is checked against
+  // the host each stream dials, which in webhook mode comes from the TwiML.
+  std::map<std::string, std::shared_ptr<asio::ssl::context>> tls_contexts_;
+  std::string dialling_host_;
+  std::unique_ptr<HttpClient> http_;  // --webhook only
   asio::steady_timer timer_;
   TimePoint timer_armed_for_{TimePoint::max()};
   bool in_timer_ = false;

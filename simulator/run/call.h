@@ -5,6 +5,7 @@
 
 #include "core/call_record.h"
 #include "core/frame_pacer.h"
+#include "core/http_method.h"
 #include "core/playback_buffer.h"
 #include "net/prepared_frame.h"
 #include "net/ws_client.h"
@@ -49,7 +50,12 @@ struct BasicCall {
   bool webhook_answered = false;  // TwiML decided the call (a status callback is due)
   Parameters stream_parameters;
   std::string status_callback_url;
+  HttpMethod status_callback_method = HttpMethod::kPost;
   std::string stream_url_as_written;  // signed as Twilio signs the upgrade
+  std::string stream_name;            // <Stream name>
+  std::string stream_callback_url;    // <Stream statusCallback>; "" when absent
+  HttpMethod stream_callback_method = HttpMethod::kPost;
+  bool stream_dialled = false;  // the WebSocket was attempted
 
   PlaybackBuffer playback;
   std::string outgoing;  // reused for every message this call sends

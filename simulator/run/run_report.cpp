@@ -218,7 +218,9 @@ void write_json_report(const std::string& path, const RunSummary& run,
         std::pair{"marks_echoed", s.marks_echoed}, std::pair{"bytes_sent", s.bytes_sent},
         std::pair{"webhooks_posted", s.webhooks_posted},
         std::pair{"status_callbacks_posted", s.status_callbacks_posted},
-        std::pair{"status_callbacks_failed", s.status_callbacks_failed}}) {
+        std::pair{"status_callbacks_failed", s.status_callbacks_failed},
+        std::pair{"stream_callbacks_posted", s.stream_callbacks_posted},
+        std::pair{"stream_callbacks_failed", s.stream_callbacks_failed}}) {
     field(w, name, value);
   }
   key(w, "generator");
@@ -243,6 +245,25 @@ void write_json_report(const std::string& path, const RunSummary& run,
     throw InputError(fmt::format("--report {}: write failed: {}", path, std::strerror(errno)));
   }
 }
+
+namespace {
+
+std::string unauthorized_hint(const std::vector<CallRecord>& calls) {
+  int64_t at_upgrade = 0, at_webhook = 0;
+  for (const auto& c : calls) {
+    if (c.http_status != 401 && c.http_status != 403) continue;
+    // A refused upgrade is a rejection; a refused webhook ends the call as a protocol error.
+    ++(c.outcome == Outcome::kRejected ? at_upgrade : at_webhook);
+  }
+  if (at_upgrade + at_webhook == 0) return "";
+  return fmt::format(
+      "  hint: {} calls refused with HTTP 401/403 ({} at the upgrade, {} at the webhook): a "
+      "server that validates X-Twilio-Signature needs the same auth token (--auth-token-env) "
+      "and signs over the URL it sees (scheme, host, port, path)\n",
+      at_upgrade + at_webhook, at_upgrade, at_webhook);
+}
+
+}  // namespace
 
 std::string format_run_summary(const RunSummary& run) {
   const RunStats& s = *run.stats;
@@ -274,6 +295,14 @@ std::string format_run_summary(const RunSummary& run) {
       run.cpu_seconds, s.frames_sent ? run.cpu_seconds * 1e6 / s.frames_sent : 0.0,
       run.max_rss_kb / 1024.0, s.calls.empty() ? 0.0 : double(run.max_rss_kb) / s.calls.size(),
       setup_rate(s));
+  if (s.webhooks_posted) {
+    out += fmt::format(
+        "  webhooks {} posted; status callbacks {} posted ({} failed); stream status callbacks "
+        "{} posted ({} failed)\n",
+        s.webhooks_posted, s.status_callbacks_posted, s.status_callbacks_failed,
+        s.stream_callbacks_posted, s.stream_callbacks_failed);
+  }
+  out += unauthorized_hint(s.calls);
   if (uint64_t bad = s.invalid_total()) {
     out += fmt::format("  invalid server messages: {}", bad);
     for (size_t i = 0; i < s.invalid.size(); ++i) {

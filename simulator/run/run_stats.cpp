@@ -24,6 +24,8 @@ void RunStats::merge(RunStats&& other) {
   webhooks_posted += other.webhooks_posted;
   status_callbacks_posted += other.status_callbacks_posted;
   status_callbacks_failed += other.status_callbacks_failed;
+  stream_callbacks_posted += other.stream_callbacks_posted;
+  stream_callbacks_failed += other.stream_callbacks_failed;
   calls.insert(calls.end(), std::make_move_iterator(other.calls.begin()),
                std::make_move_iterator(other.calls.end()));
   other.calls.clear();

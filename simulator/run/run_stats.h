@@ -27,6 +27,8 @@ struct RunStats {
   uint64_t webhooks_posted = 0;  // voice webhook requests, redirects included
   uint64_t status_callbacks_posted = 0;
   uint64_t status_callbacks_failed = 0;  // no answer, or an HTTP error status
+  uint64_t stream_callbacks_posted = 0;  // <Stream statusCallback> events
+  uint64_t stream_callbacks_failed = 0;
 
   std::vector<CallRecord> calls;
 

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/errors.h"
 #include "core/sids.h"
 #include "core/twilio_signature.h"
 #include "net/tls_context.h"
@@ -50,14 +51,34 @@ BasicWorker<Client>::BasicWorker(int id, const CallSettings& settings, const Loa
     http_ = std::make_unique<HttpClient>(io_, http);
   }
   if constexpr (std::is_same_v<Client, WssClient>) {
-    tls_context_ =
-        make_client_tls_context(settings_.tls_host, settings_.ca_file, settings_.insecure);
+    // Made up front so that an unusable --ca-file stops the run before its first call.
+    tls_contexts_.emplace(
+        settings_.tls_host,
+        make_client_tls_context(settings_.tls_host, settings_.ca_file, settings_.insecure));
+    // websocketpp asks for the context inside get_connection(), before the connection knows
+    // its URI, so open_stream() says which host is being dialled.
     client_.set_tls_init_handler(
-        [context = tls_context_](websocketpp::connection_hdl) { return context; });
+        [this](websocketpp::connection_hdl) { return tls_context_for(dialling_host_); });
   }
 
   mark_scratch_.reserve(16);
   schedule_next_launch(clock_.now());
+}
+
+template <typename Client>
+std::shared_ptr<asio::ssl::context> BasicWorker<Client>::tls_context_for(const std::string& host) {
+  auto found = tls_contexts_.find(host);
+  if (found != tls_contexts_.end()) return found->second;
+  std::shared_ptr<asio::ssl::context> context;
+  try {
+    context = make_client_tls_context(host, settings_.ca_file, settings_.insecure);
+  } catch (const InputError&) {
+    // The --ca-file loaded at start-up has gone since: websocketpp fails this connection
+    // (no context), and the call is classified as a TLS error.
+    return nullptr;
+  }
+  tls_contexts_.emplace(host, context);
+  return context;
 }
 
 template <typename Client>
@@ -187,7 +208,7 @@ void BasicWorker<Client>::connect(int64_t share_position, TimePoint scheduled, T
   if (http_) {
     call.state = Call::State::kWebhook;
     call.via_webhook = true;
-    post_webhook(slot, settings_.webhook_url, 0);
+    post_webhook(slot, settings_.webhook_url, HttpMethod::kPost, 0);
   } else {
     open_stream(slot, settings_.connect_url, now);
   }
@@ -198,7 +219,12 @@ template <typename Client>
 void BasicWorker<Client>::open_stream(uint32_t slot, const std::string& url, TimePoint now) {
   Call& call = *slots_[slot];
   call.state = Call::State::kConnecting;
+  call.stream_dialled = true;
   std::error_code ec;
+  if constexpr (std::is_same_v<Client, WssClient>) {
+    auto uri = std::make_shared<websocketpp::uri>(url);
+    dialling_host_ = uri->get_valid() ? uri->get_host() : settings_.tls_host;
+  }
   call.connection = client_.get_connection(url, ec);
   if (ec) {
     call.record.error = fmt::format("cannot open {}: {}", url, ec.message());
@@ -242,6 +268,7 @@ void BasicWorker<Client>::on_open(uint32_t slot) {
   build_start(call.outgoing, call.record.ids, call.next_sequence(), call.stream_parameters);
   send_text(call);
   call.record.start_sent = now;
+  if (call.via_webhook) post_stream_event(call, StreamEvent::kStarted);
   call.pacer = FramePacer(now, call.first_timestamp_ms);
   call.hang_up_at =
       now + (call.ending == Call::Ending::kResetMidCall ? settings_.hold / 2 : settings_.hold);
@@ -509,7 +536,15 @@ void BasicWorker<Client>::finish(uint32_t slot, Outcome outcome, TimePoint now) 
   --live_;
   call.record.ended = now;
   call.record.outcome = outcome;
-  if (call.via_webhook) post_status_callback(call, now);
+  if (call.via_webhook) {
+    // Twilio reports the stream's end before the call's.
+    if (call.record.start_sent != TimePoint{}) {
+      post_stream_event(call, StreamEvent::kStopped);
+    } else if (call.stream_dialled && outcome != Outcome::kInterrupted) {
+      post_stream_event(call, StreamEvent::kError);
+    }
+    post_status_callback(call, now);
+  }
   // With a webhook the TwiML <Connect> was the admission; otherwise the stream confirms it.
   if (call.record.start_sent != TimePoint{} && !call.via_webhook) {
     TimePoint confirmed = call.record.start_sent + settings_.reject_window;

@@ -18,6 +18,23 @@ namespace {
 // Twilio gives up on a chain of <Redirect>s; so does callsim, and calls the loop a protocol error.
 constexpr int kMaxRedirects = 5;
 
+// The Twilio error a stream that never ran reports in its stream-error callback (fact sheet §8).
+const char* twilio_stream_error(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kRejected:
+    case Outcome::kProtocolError:
+      return "31920 WebSocket - Handshake Error";
+    case Outcome::kHandshakeTimeout:
+      return "31901 WebSocket - Connection Timeout";
+    case Outcome::kRefused:
+      return "31902 WebSocket - Connection Refused";
+    case Outcome::kTlsError:
+      return "31910 WebSocket - SSL Protocol Error";
+    default:
+      return "31900 Stream - Unknown Error";
+  }
+}
+
 CallParties parties_for(const CallSettings& settings, uint64_t index) {
   return CallParties{settings.from_numbers->number_for(index),
                      settings.to_numbers->number_for(index)};
@@ -26,14 +43,15 @@ CallParties parties_for(const CallSettings& settings, uint64_t index) {
 }  // namespace
 
 template <typename Client>
-void BasicWorker<Client>::post_webhook(uint32_t slot, const std::string& url, int redirects) {
+void BasicWorker<Client>::post_webhook(uint32_t slot, const std::string& url, HttpMethod method,
+                                       int redirects) {
   Call& call = *slots_[slot];
   uint64_t index = call.record.index;
-  WebhookPost post = build_webhook_post(
-      url, voice_webhook_params(call.record.ids, parties_for(settings_, index)),
+  WebhookRequest request = build_webhook_request(
+      method, url, voice_webhook_params(call.record.ids, parties_for(settings_, index)),
       settings_.auth_token, idempotency_token(call.record.ids.call_sid, redirects + 1));
   ++stats_.webhooks_posted;
-  http_->post(post.url, post.headers, post.body,
+  http_->send(request.method, request.url, request.headers, request.body,
               [this, slot, index, url, redirects](HttpResponse response) {
                 on_webhook_answer(slot, index, url, redirects, std::move(response));
               });
@@ -65,7 +83,7 @@ void BasicWorker<Client>::on_webhook_answer(uint32_t slot, uint64_t index, const
                                         kMaxRedirects, decision.redirect_url);
         finish(slot, Outcome::kProtocolError, now);
       } else {
-        post_webhook(slot, decision.redirect_url, redirects + 1);
+        post_webhook(slot, decision.redirect_url, decision.redirect_method, redirects + 1);
       }
       return;
     case TwimlAction::kProtocolError:
@@ -88,8 +106,12 @@ void BasicWorker<Client>::on_webhook_answer(uint32_t slot, uint64_t index, const
   call.webhook_answered = true;
   call.record.admission_confirmed = now;
   call.status_callback_url = decision.stream.connect_action;
+  call.status_callback_method = decision.stream.connect_method;
   call.stream_parameters = decision.stream.parameters;
   call.stream_url_as_written = decision.stream.url;
+  call.stream_name = decision.stream.name;
+  call.stream_callback_url = decision.stream.status_callback;
+  call.stream_callback_method = decision.stream.status_callback_method;
   if (unit_interval(mix64(settings_.seed ^ mix64(index + 7))) < settings_.skip_stream_ratio) {
     call.record.error = "stream never opened (--skip-stream-ratio)";
     call.record.hung_up = now;
@@ -111,32 +133,54 @@ void BasicWorker<Client>::on_webhook_answer(uint32_t slot, uint64_t index, const
 template <typename Client>
 void BasicWorker<Client>::post_status_callback(Call& call, TimePoint now) {
   if (!call.webhook_answered || !settings_.status_callbacks) return;
-  const std::string& url = settings_.status_callback_url.empty() ? call.status_callback_url
-                                                                 : settings_.status_callback_url;
+  const bool configured = !settings_.status_callback_url.empty();
+  const std::string& url = configured ? settings_.status_callback_url : call.status_callback_url;
   if (url.empty()) return;
   CallCompletion completion;
   TimePoint answered =
       call.record.admission_confirmed != TimePoint{} ? call.record.admission_confirmed : now;
   completion.duration = call.record.released_at() - answered;
   completion.ended_at = std::chrono::system_clock::now();
-  WebhookPost post = build_webhook_post(
-      url,
-      status_callback_params(call.record.ids, parties_for(settings_, call.record.index),
-                             completion),
-      settings_.auth_token, idempotency_token(call.record.ids.call_sid, 100));
-  ++stats_.status_callbacks_posted;
-  http_->post(post.url, post.headers, post.body, [this](HttpResponse response) {
-    if (response.error != HttpError::kNone || response.status >= 400) {
-      ++stats_.status_callbacks_failed;
-    }
-  });
+  post_callback(configured ? HttpMethod::kPost : call.status_callback_method, url,
+                status_callback_params(call.record.ids, parties_for(settings_, call.record.index),
+                                       completion),
+                100, call.record.ids, stats_.status_callbacks_posted,
+                stats_.status_callbacks_failed);
 }
 
-#define CALLSIM_INSTANTIATE_WEBHOOK(Client)                                                    \
-  template void BasicWorker<Client>::post_webhook(uint32_t, const std::string&, int);          \
-  template void BasicWorker<Client>::on_webhook_answer(uint32_t, uint64_t, const std::string&, \
-                                                       int, HttpResponse);                     \
-  template void BasicWorker<Client>::post_status_callback(Call&, TimePoint);
+template <typename Client>
+void BasicWorker<Client>::post_stream_event(Call& call, StreamEvent event) {
+  if (call.stream_callback_url.empty()) return;
+  std::string error;
+  if (event == StreamEvent::kError) error = twilio_stream_error(call.record.outcome);
+  post_callback(call.stream_callback_method, call.stream_callback_url,
+                stream_status_params(call.record.ids, call.stream_name, event, error,
+                                     std::chrono::system_clock::now()),
+                200 + static_cast<uint64_t>(event), call.record.ids, stats_.stream_callbacks_posted,
+                stats_.stream_callbacks_failed);
+}
+
+template <typename Client>
+void BasicWorker<Client>::post_callback(HttpMethod method, const std::string& url,
+                                        const Parameters& params, uint64_t request_number,
+                                        const StreamIdentity& ids, uint64_t& posted,
+                                        uint64_t& failed) {
+  WebhookRequest request = build_webhook_request(method, url, params, settings_.auth_token,
+                                                 idempotency_token(ids.call_sid, request_number));
+  ++posted;
+  // The counters live in stats_, which outlives every request this worker's client runs.
+  http_->send(request.method, request.url, request.headers, request.body,
+              [&failed](HttpResponse response) {
+                if (response.error != HttpError::kNone || response.status >= 400) ++failed;
+              });
+}
+
+#define CALLSIM_INSTANTIATE_WEBHOOK(Client)                                                       \
+  template void BasicWorker<Client>::post_webhook(uint32_t, const std::string&, HttpMethod, int); \
+  template void BasicWorker<Client>::on_webhook_answer(uint32_t, uint64_t, const std::string&,    \
+                                                       int, HttpResponse);                        \
+  template void BasicWorker<Client>::post_status_callback(Call&, TimePoint);                      \
+  template void BasicWorker<Client>::post_stream_event(Call&, StreamEvent);
 CALLSIM_INSTANTIATE_WEBHOOK(WsClient)
 CALLSIM_INSTANTIATE_WEBHOOK(WssClient)
 

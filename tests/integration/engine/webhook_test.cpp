@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 
 #include "child_process.h"
+#include "core/twilio_signature.h"
 #include "http_test_server.h"
 #include "run/burst_runner.h"
 #include "scripted_server.h"
@@ -79,6 +81,105 @@ TEST(Webhook, ConnectStreamOpensTheNamedStreamWithItsParametersAndPostsTheStatus
               std::string::npos);
     EXPECT_EQ(con.headers.at("x-twilio-signature").size(), 28u);
   }
+}
+
+std::string stream_twiml(const std::string& stream_url) {
+  return "<Response><Connect action=\"/status\"><Stream name=\"agent\" url=\"" + stream_url +
+         "\" statusCallback=\"/stream-status\"/></Connect></Response>";
+}
+
+// StreamEvent of every request to /stream-status, by CallSid, in arrival order.
+std::map<std::string, std::vector<std::string>> stream_events(const HttpTestServer& webhook) {
+  std::map<std::string, std::vector<std::string>> events;
+  for (const auto& ex : webhook.exchanges()) {
+    if (ex.resource != "/stream-status") continue;
+    EXPECT_EQ(field(ex.body, "StreamName"), "agent");
+    EXPECT_EQ(ex.headers.at("x-twilio-signature").size(), 28u);
+    std::string event = field(ex.body, "StreamEvent");
+    if (event == "stream-error") event += " " + field(ex.body, "StreamError");
+    events[field(ex.body, "CallSid")].push_back(event);
+  }
+  return events;
+}
+
+TEST(Webhook, StreamStatusCallbackHearsTheStreamStartAndStop) {
+  test::ScriptedServer media(test::ScriptedServer::Behaviour::kSink);
+  HttpTestServer webhook([&](const HttpExchange& request) {
+    if (request.resource != "/voice") return HttpReply{204, "", "text/plain"};
+    return HttpReply{200, stream_twiml(media.url())};
+  });
+  auto outcome = run_webhook_calls(webhook.url("/voice"), 2, "12345");
+  ASSERT_EQ(outcome.stats.count(Outcome::kCompleted), 2u);
+  EXPECT_EQ(outcome.stats.stream_callbacks_posted, 4u);
+  // voice webhook, stream-started, stream-stopped and the call's status, for each call.
+  ASSERT_TRUE(test::eventually([&] { return webhook.exchanges().size() == 8; }, 5s));
+  auto events = stream_events(webhook);
+  for (const auto& c : outcome.stats.calls) {
+    EXPECT_EQ(events[c.ids.call_sid],
+              (std::vector<std::string>{"stream-started", "stream-stopped"}));
+  }
+  EXPECT_EQ(outcome.stats.stream_callbacks_failed, 0u);
+}
+
+TEST(Webhook, StreamStatusCallbackHearsAFailedUpgradeAsAStreamError) {
+  test::ScriptedServer media(test::ScriptedServer::Behaviour::kReject503);
+  HttpTestServer webhook([&](const HttpExchange& request) {
+    if (request.resource == "/stream-status") return HttpReply{500, "", "text/plain"};
+    if (request.resource != "/voice") return HttpReply{204, "", "text/plain"};
+    return HttpReply{200, stream_twiml(media.url())};
+  });
+  auto outcome = run_webhook_calls(webhook.url("/voice"), 2, "12345");
+  ASSERT_EQ(outcome.stats.count(Outcome::kRejected), 2u);
+  ASSERT_TRUE(test::eventually([&] { return webhook.exchanges().size() == 6; }, 5s));
+  auto events = stream_events(webhook);
+  for (const auto& c : outcome.stats.calls) {
+    EXPECT_EQ(events[c.ids.call_sid],
+              std::vector<std::string>{"stream-error 31920%20WebSocket%20-%20Handshake%20Error"});
+  }
+  EXPECT_EQ(outcome.stats.stream_callbacks_posted, 2u);
+  EXPECT_EQ(outcome.stats.stream_callbacks_failed, 2u);
+}
+
+// method="GET" on <Redirect>, <Connect> and statusCallbackMethod: Twilio puts the fields in
+// the query string and signs that whole URL.
+TEST(Webhook, GetMethodsCarryTheFieldsInTheQueryAndSignTheWholeUrl) {
+  test::ScriptedServer media(test::ScriptedServer::Behaviour::kSink);
+  HttpTestServer webhook([&](const HttpExchange& request) {
+    if (request.resource == "/voice") {
+      return HttpReply{200, "<Response><Redirect method=\"GET\">/next?leg=2</Redirect></Response>"};
+    }
+    if (request.resource.rfind("/next?", 0) == 0) {
+      return HttpReply{
+          200, "<Response><Connect action=\"/status\" method=\"GET\"><Stream url=\"" + media.url() +
+                   "\" statusCallback=\"/stream-status\" statusCallbackMethod=\"GET\"/>"
+                   "</Connect></Response>"};
+    }
+    return HttpReply{204, "", "text/plain"};
+  });
+  auto outcome = run_webhook_calls(webhook.url("/voice"), 1, "12345");
+  ASSERT_EQ(outcome.stats.count(Outcome::kCompleted), 1u);
+  // voice (POST), redirect, stream-started, stream-stopped, status: the last four are GETs.
+  ASSERT_TRUE(test::eventually([&] { return webhook.exchanges().size() == 5; }, 5s));
+  const std::string sid = outcome.stats.calls[0].ids.call_sid;
+  std::map<std::string, int> gets_by_path;
+  for (const auto& ex : webhook.exchanges()) {
+    if (ex.resource == "/voice") {
+      EXPECT_EQ(ex.method, "POST");
+      continue;
+    }
+    EXPECT_EQ(ex.method, "GET") << ex.resource;
+    EXPECT_EQ(ex.body, "");
+    EXPECT_EQ(ex.headers.count("content-type"), 0u);
+    const std::string path = ex.resource.substr(0, ex.resource.find('?'));
+    ++gets_by_path[path];
+    EXPECT_NE(ex.resource.find("CallSid=" + sid), std::string::npos) << ex.resource;
+    EXPECT_EQ(ex.headers.at("x-twilio-signature"),
+              twilio_signature("12345", webhook.url(ex.resource)))
+        << ex.resource;
+  }
+  EXPECT_EQ(gets_by_path,
+            (std::map<std::string, int>{{"/next", 1}, {"/status", 1}, {"/stream-status", 2}}));
+  EXPECT_NE(webhook.exchanges()[1].resource.find("/next?leg=2&"), std::string::npos);
 }
 
 TEST(Webhook, RejectAndHangupTwimlAreExplicitRejections) {

@@ -25,6 +25,13 @@ TEST(WebhookFlow, CorrectAdmissionPassesEveryCheckInEveryBurst) {
   EXPECT_TRUE(every_check_passed(run, kBursts)) << run.describe();
 }
 
+TEST(WebhookFlow, CorrectSetScriptPassesEveryCheckInEveryBurst) {
+  VerdictRun run =
+      run_callsim_against_bot({"--admit-at", "webhook", "--admission", "set-lua"},
+                              webhook_args(kBursts, {"--gauge", "scard:calls:active"}));
+  EXPECT_TRUE(every_check_passed(run, kBursts)) << run.describe();
+}
+
 TEST(WebhookFlow, RejectTwimlIsAnExplicitRejectionToo) {
   VerdictRun run = run_callsim_against_bot({"--admit-at", "webhook", "--reject-twiml", "reject"},
                                            webhook_args(1));
@@ -35,6 +42,16 @@ TEST(WebhookFlow, RacyCheckThenActOverAdmits) {
   VerdictRun run = run_callsim_against_bot({"--admit-at", "webhook", "--admission", "get-incr",
                                             "--race-window-us", "2000", "--admission-threads", "8"},
                                            webhook_args(kBursts));
+  EXPECT_EQ(run.exit_code, 1) << run.describe();
+  EXPECT_EQ(run.check("admitted_within_cap").total, "FAIL") << run.describe();
+  EXPECT_EQ(run.check("rejections_clean").total, "PASS") << run.describe();
+}
+
+TEST(WebhookFlow, RacyScardThenSaddOverAdmits) {
+  VerdictRun run =
+      run_callsim_against_bot({"--admit-at", "webhook", "--admission", "scard-sadd",
+                               "--race-window-us", "2000", "--admission-threads", "8"},
+                              webhook_args(kBursts, {"--gauge", "scard:calls:active"}));
   EXPECT_EQ(run.exit_code, 1) << run.describe();
   EXPECT_EQ(run.check("admitted_within_cap").total, "FAIL") << run.describe();
   EXPECT_EQ(run.check("rejections_clean").total, "PASS") << run.describe();
@@ -64,6 +81,45 @@ TEST(WebhookFlow, SkippedStreamsLeakWithoutTheStatusCallback) {
       webhook_args(1, {"--skip-stream-ratio", "0.2", "--no-status-callback", "--settle", "2s"}));
   EXPECT_EQ(run.exit_code, 1) << run.describe();
   EXPECT_EQ(run.check("no_leak").total, "FAIL") << run.describe();
+}
+
+// Every call ends twice for a double-releasing server: at `stop`, and again at the status
+// callback. The counter sinks below zero and stays there.
+TEST(WebhookFlow, DoubleReleaseAtTheStatusCallbackDriftsTheGaugeBelowZero) {
+  VerdictRun run = run_callsim_against_bot({"--admit-at", "webhook", "--fault", "double-release"},
+                                           webhook_args(1, {"--settle", "1s"}));
+  EXPECT_TRUE(run.bot_survived) << run.describe();
+  EXPECT_EQ(run.exit_code, 1) << run.describe();
+  EXPECT_EQ(run.check("never_negative").total, "FAIL") << run.describe();
+  EXPECT_EQ(run.check("no_leak").total, "FAIL") << run.describe();
+  EXPECT_EQ(run.check("admitted_within_cap").total, "PASS") << run.describe();
+}
+
+// A server that frees slots only on `stop` loses the dropped calls' slots, unless the call's
+// status callback frees them: webhook-mode servers are rescued by Twilio's callback.
+TEST(WebhookFlow, LeakOnAbruptCloseIsRescuedByTheStatusCallback) {
+  VerdictRun run =
+      run_callsim_against_bot({"--admit-at", "webhook", "--fault", "leak-on-abrupt-close"},
+                              webhook_args(1, {"--drop-ratio", "0.2", "--settle", "2s"}));
+  EXPECT_TRUE(run.bot_survived) << run.describe();
+  EXPECT_EQ(run.exit_code, 0) << run.describe();
+  EXPECT_EQ(run.check("no_leak").total, "PASS") << run.describe();
+}
+
+TEST(WebhookFlow, LeakOnAbruptCloseLeaksWithoutTheStatusCallback) {
+  VerdictRun run = run_callsim_against_bot(
+      {"--admit-at", "webhook", "--fault", "leak-on-abrupt-close"},
+      webhook_args(1, {"--drop-ratio", "0.2", "--no-status-callback", "--settle", "2s"}));
+  EXPECT_TRUE(run.bot_survived) << run.describe();
+  EXPECT_EQ(run.exit_code, 1) << run.describe();
+  EXPECT_TRUE(totals_are(run, {{"admitted_within_cap", "PASS"},
+                               {"full_admission", "PASS"},
+                               {"rejections_clean", "PASS"},
+                               {"gauge_within_cap", "PASS"},
+                               {"gauge_consistent", "PASS"},
+                               {"no_leak", "FAIL"},
+                               {"never_negative", "PASS"}}))
+      << run.describe();
 }
 
 }  // namespace

@@ -37,7 +37,7 @@ TEST(Twiml, ConnectStreamWithParameters) {
       {"CallSid", "CAfedcba9876543210fedcba9876543210"}, {"tenant", "a&b <c>"}, {"empty", ""}};
   EXPECT_EQ(d.stream.parameters, expected);
   EXPECT_EQ(d.stream.connect_action, "https://bot.example.com/webhook/stream_ended");
-  EXPECT_EQ(d.stream.connect_method, "");
+  EXPECT_EQ(d.stream.connect_method, HttpMethod::kPost);
   EXPECT_EQ(d.stream.status_callback, "");
   EXPECT_EQ(d.stream.name, "");
   EXPECT_EQ(d.say_text, "");
@@ -54,9 +54,9 @@ TEST(Twiml, StreamAttributesAndRelativeUrls) {
   EXPECT_EQ(d.stream.url, "wss://bot.example.com/ws/twilio-media");
   EXPECT_EQ(d.stream.name, "leg-1");
   EXPECT_EQ(d.stream.status_callback, "https://bot.example.com/events?x=1");
-  EXPECT_EQ(d.stream.status_callback_method, "POST");
+  EXPECT_EQ(d.stream.status_callback_method, HttpMethod::kPost);
   EXPECT_EQ(d.stream.connect_action, "https://bot.example.com/webhook/stream_ended");
-  EXPECT_EQ(d.stream.connect_method, "GET");
+  EXPECT_EQ(d.stream.connect_method, HttpMethod::kGet);
   EXPECT_EQ(d.say_text, "Connecting you");  // the <Dial> after the stream is never reached
 }
 
@@ -126,13 +126,13 @@ TEST(Twiml, RedirectResolvesItsUrl) {
       "  /webhook/overflow?attempt=2\n</Redirect><Hangup/></Response>");
   ASSERT_EQ(d.action, TwimlAction::kRedirect) << d.error;
   EXPECT_EQ(d.redirect_url, "https://bot.example.com/webhook/overflow?attempt=2");
-  EXPECT_EQ(d.redirect_method, "POST");
+  EXPECT_EQ(d.redirect_method, HttpMethod::kPost);
   EXPECT_EQ(d.say_text, "one moment");
 
-  d = parse("<Response><Redirect>http://other.example/twiml</Redirect></Response>");
+  d = parse("<Response><Redirect method=\"get\">http://other.example/twiml</Redirect></Response>");
   ASSERT_EQ(d.action, TwimlAction::kRedirect) << d.error;
   EXPECT_EQ(d.redirect_url, "http://other.example/twiml");
-  EXPECT_EQ(d.redirect_method, "");
+  EXPECT_EQ(d.redirect_method, HttpMethod::kGet);
 }
 
 struct ErrorCase {
@@ -174,6 +174,13 @@ TEST(Twiml, UnusableInstructionsAreProtocolErrors) {
       {"<Response><Connect><Stream url=\"wss://x/\"><Parameter value=\"v\"/></Stream>"
        "</Connect></Response>",
        "<Parameter> without a name"},
+      {"<Response><Redirect method=\"PUT\">/x</Redirect></Response>",
+       "<Redirect method> 'PUT' is neither GET nor POST"},
+      {"<Response><Connect method=\"DELETE\"><Stream url=\"wss://x/\"/></Connect></Response>",
+       "<Connect method> 'DELETE' is neither GET nor POST"},
+      {"<Response><Connect><Stream url=\"wss://x/\" statusCallbackMethod=\"PATCH\"/>"
+       "</Connect></Response>",
+       "<Stream statusCallbackMethod> 'PATCH' is neither GET nor POST"},
       {"<Response><Gather><Say>press 1</Say></Gather></Response>",
        "unsupported verb <Gather> (callsim follows Say, Play, Pause, Connect/Stream, Redirect, "
        "Reject and Hangup)"},

@@ -17,7 +17,7 @@ const StreamIdentity kIds{"AC0123456789abcdef0123456789abcdef",
                           "MZ00000000000000000000000000000000"};
 const CallParties kParties{"+14155550100", "+18005551212"};
 
-const char* header(const WebhookPost& post, const std::string& name) {
+const char* header(const WebhookRequest& post, const std::string& name) {
   for (const auto& [key, value] : post.headers) {
     if (key == name) return value.c_str();
   }
@@ -32,8 +32,9 @@ TEST(WebhookRequest, ReproducesTwiliosPublishedSignatureExample) {
                              {"From", "+14158675309"},
                              {"To", "+18005551212"},
                              {"Caller", "+14158675309"}};
-  const WebhookPost post = build_webhook_post("https://mycompany.com/myapp.php?foo=1&bar=2", params,
-                                              "12345", "CA1234567890ABCDE-0");
+  const WebhookRequest post =
+      build_webhook_request(HttpMethod::kPost, "https://mycompany.com/myapp.php?foo=1&bar=2",
+                            params, "12345", "CA1234567890ABCDE-0");
   EXPECT_EQ(post.url, "https://mycompany.com/myapp.php?foo=1&bar=2");
   EXPECT_EQ(post.body,
             "CallSid=CA1234567890ABCDE&Digits=1234&From=%2B14158675309&To=%2B18005551212"
@@ -48,10 +49,35 @@ TEST(WebhookRequest, ReproducesTwiliosPublishedSignatureExample) {
 }
 
 TEST(WebhookRequest, UnsignedWithoutAnAuthToken) {
-  const WebhookPost post = build_webhook_post("http://127.0.0.1/x", {{"A", "1"}}, "", "t");
+  const WebhookRequest post =
+      build_webhook_request(HttpMethod::kPost, "http://127.0.0.1/x", {{"A", "1"}}, "", "t");
   EXPECT_EQ(header(post, "X-Twilio-Signature"), nullptr);
   EXPECT_EQ(post.headers.size(), 3u);
   EXPECT_EQ(post.body, "A=1");
+}
+
+// method="GET": the fields travel in the query and the signature covers that whole URL alone.
+TEST(WebhookRequest, GetCarriesTheFieldsInTheQueryAndSignsTheWholeUrl) {
+  const Parameters params = {{"CallSid", "CA1"}, {"From", "+1415 555"}};
+  WebhookRequest get = build_webhook_request(
+      HttpMethod::kGet, "https://mycompany.com/myapp.php?foo=1&bar=2", params, "12345", "t");
+  EXPECT_EQ(get.method, HttpMethod::kGet);
+  EXPECT_EQ(get.url, "https://mycompany.com/myapp.php?foo=1&bar=2&CallSid=CA1&From=%2B1415%20555");
+  EXPECT_EQ(get.body, "");
+  EXPECT_EQ(header(get, "Content-Type"), nullptr);
+  EXPECT_EQ(std::string(header(get, "X-Twilio-Signature")), twilio_signature("12345", get.url));
+  get = build_webhook_request(HttpMethod::kGet, "http://h/cb", params, "", "t");
+  EXPECT_EQ(get.url, "http://h/cb?CallSid=CA1&From=%2B1415%20555");
+  EXPECT_EQ(header(get, "X-Twilio-Signature"), nullptr);
+}
+
+TEST(WebhookRequest, TwimlMethodsAreGetOrPostInAnyCase) {
+  EXPECT_EQ(parse_http_method(""), HttpMethod::kPost);
+  EXPECT_EQ(parse_http_method("post"), HttpMethod::kPost);
+  EXPECT_EQ(parse_http_method("GET"), HttpMethod::kGet);
+  EXPECT_EQ(parse_http_method("Get"), HttpMethod::kGet);
+  EXPECT_EQ(parse_http_method("PUT"), std::nullopt);
+  EXPECT_EQ(parse_http_method("GETS"), std::nullopt);
 }
 
 TEST(WebhookRequest, VoiceWebhookCarriesTwiliosFieldsInNameOrder) {
@@ -86,8 +112,8 @@ TEST(WebhookRequest, VoiceWebhookCarriesTwiliosFieldsInNameOrder) {
   EXPECT_EQ(params, expected);
 
   const std::string url = "https://bot.example.com/webhook/incoming_call";
-  const WebhookPost post =
-      build_webhook_post(url, params, "12345", idempotency_token(kIds.call_sid, 0));
+  const WebhookRequest post = build_webhook_request(HttpMethod::kPost, url, params, "12345",
+                                                    idempotency_token(kIds.call_sid, 0));
   EXPECT_EQ(post.body,
             "AccountSid=AC0123456789abcdef0123456789abcdef&ApiVersion=2010-04-01"
             "&CallSid=CAfedcba9876543210fedcba9876543210&CallStatus=ringing"
@@ -126,8 +152,9 @@ TEST(WebhookRequest, StatusCallbackReportsTheCompletedCall) {
                                                    "ToState",       "ToZip"};
   EXPECT_EQ(names, expected_names);
 
-  const WebhookPost post = build_webhook_post("https://bot.example.com/webhook/status", params,
-                                              "12345", idempotency_token(kIds.call_sid, 1));
+  const WebhookRequest post =
+      build_webhook_request(HttpMethod::kPost, "https://bot.example.com/webhook/status", params,
+                            "12345", idempotency_token(kIds.call_sid, 1));
   EXPECT_NE(post.body.find("&CallDuration=61&"), std::string::npos) << post.body;
   EXPECT_NE(post.body.find("&CallStatus=completed&CallbackSource=call-progress-events&"),
             std::string::npos)
@@ -165,6 +192,35 @@ TEST(WebhookRequest, FormatsTimestampsAsRfc2822Utc) {
             "Thu, 29 Feb 2024 23:59:59 +0000");
   EXPECT_EQ(format_rfc2822_utc(system_clock::from_time_t(1521971599) + 999ms),
             "Sun, 25 Mar 2018 09:53:19 +0000");
+}
+
+TEST(WebhookRequest, StreamStatusCallbackCarriesTwiliosFieldsInNameOrder) {
+  using std::chrono::system_clock;
+  const auto at = system_clock::from_time_t(1521971599) + 42ms;
+  EXPECT_EQ(stream_status_params(kIds, "", StreamEvent::kStarted, "", at),
+            (Parameters{{"AccountSid", kIds.account_sid},
+                        {"CallSid", kIds.call_sid},
+                        {"StreamEvent", "stream-started"},
+                        {"StreamName", kIds.stream_sid},
+                        {"StreamSid", kIds.stream_sid},
+                        {"Timestamp", "2018-03-25T09:53:19.042Z"}}));
+  EXPECT_EQ(stream_status_params(kIds, "agent", StreamEvent::kError,
+                                 "31920 WebSocket - Handshake Error", at),
+            (Parameters{{"AccountSid", kIds.account_sid},
+                        {"CallSid", kIds.call_sid},
+                        {"StreamError", "31920 WebSocket - Handshake Error"},
+                        {"StreamEvent", "stream-error"},
+                        {"StreamName", "agent"},
+                        {"StreamSid", kIds.stream_sid},
+                        {"Timestamp", "2018-03-25T09:53:19.042Z"}}));
+  EXPECT_STREQ(to_string(StreamEvent::kStopped), "stream-stopped");
+}
+
+TEST(WebhookRequest, FormatsIso8601TimestampsWithMilliseconds) {
+  using std::chrono::system_clock;
+  EXPECT_EQ(format_iso8601_utc(system_clock::from_time_t(0)), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(format_iso8601_utc(system_clock::from_time_t(1709251199) + 999ms),
+            "2024-02-29T23:59:59.999Z");
 }
 
 TEST(WebhookRequest, PercentEncodesAllButUnreservedCharacters) {
