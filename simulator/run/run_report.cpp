@@ -223,6 +223,10 @@ void write_json_report(const std::string& path, const RunSummary& run,
         std::pair{"stream_callbacks_failed", s.stream_callbacks_failed}}) {
     field(w, name, value);
   }
+  if (!s.first_callback_failure.empty()) {
+    key(w, "first_callback_failure");
+    w.String(s.first_callback_failure.c_str());
+  }
   key(w, "generator");
   write_generator(w, run);
   key(w, "histograms");
@@ -301,6 +305,9 @@ std::string format_run_summary(const RunSummary& run) {
         "{} posted ({} failed)\n",
         s.webhooks_posted, s.status_callbacks_posted, s.status_callbacks_failed,
         s.stream_callbacks_posted, s.stream_callbacks_failed);
+    if (!s.first_callback_failure.empty()) {
+      out += fmt::format("  first failed callback: {}\n", s.first_callback_failure);
+    }
   }
   out += unauthorized_hint(s.calls);
   if (uint64_t bad = s.invalid_total()) {

@@ -26,6 +26,8 @@ void RunStats::merge(RunStats&& other) {
   status_callbacks_failed += other.status_callbacks_failed;
   stream_callbacks_posted += other.stream_callbacks_posted;
   stream_callbacks_failed += other.stream_callbacks_failed;
+  if (first_callback_failure.empty())
+    first_callback_failure = std::move(other.first_callback_failure);
   calls.insert(calls.end(), std::make_move_iterator(other.calls.begin()),
                std::make_move_iterator(other.calls.end()));
   other.calls.clear();

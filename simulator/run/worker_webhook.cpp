@@ -170,8 +170,14 @@ void BasicWorker<Client>::post_callback(HttpMethod method, const std::string& ur
   ++posted;
   // The counters live in stats_, which outlives every request this worker's client runs.
   http_->send(request.method, request.url, request.headers, request.body,
-              [&failed](HttpResponse response) {
-                if (response.error != HttpError::kNone || response.status >= 400) ++failed;
+              [this, &failed, url = request.url](HttpResponse response) {
+                if (response.error == HttpError::kNone && response.status < 400) return;
+                ++failed;
+                if (!stats_.first_callback_failure.empty()) return;
+                stats_.first_callback_failure =
+                    response.error != HttpError::kNone
+                        ? fmt::format("{}: {}", url, response.error_message)
+                        : fmt::format("{} answered HTTP {}", url, response.status);
               });
 }
 

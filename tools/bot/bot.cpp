@@ -12,6 +12,7 @@
 #include "bot/http_api.h"
 #include "bot/lane.h"
 #include "bot/slot_ledger.h"
+#include "bot/tls_server_context.h"
 #include "core/errors.h"
 #include "media/media_error.h"
 
@@ -46,6 +47,10 @@ std::string default_answer_path() {
 
 Bot::Bot(BotConfig config) : config_(std::move(config)) {
   validate(config_);
+  // Before Redis is dialled: a bad certificate is a usage error whatever else is wrong.
+  std::shared_ptr<asio::ssl::context> tls;
+  if (serves_tls(config_))
+    tls = make_server_tls_context(config_.tls_cert_file, config_.tls_key_file);
   if (!config_.silent) {
     voice_ = std::make_unique<Voice>();
     voice_->greeting =
@@ -59,7 +64,7 @@ Bot::Bot(BotConfig config) : config_(std::move(config)) {
   context_ = std::unique_ptr<BotContext>(
       new BotContext{config_, counters_, *pool_, *ledger_, voice_.get(), random_tag()});
   for (int i = 0; i < config_.io_threads; ++i) {
-    lanes_.push_back(std::make_unique<Lane>(*context_));
+    lanes_.push_back(make_lane(*context_, tls));
     // The first lane may pick the port; the others join it.
     lanes_.back()->listen(config_.listen_host, i == 0 ? config_.listen_port : port_);
     port_ = lanes_.back()->port();

@@ -99,6 +99,10 @@ void validate(const BotConfig& config) {
   }
   if (config.slot_ttl < std::chrono::seconds(1)) throw InputError("--slot-ttl must be at least 1s");
   if (config.heartbeat_interval <= Nanos(0)) throw InputError("--heartbeat must be positive");
+  if (config.tls_cert_file.empty() != config.tls_key_file.empty()) {
+    throw InputError(config.tls_cert_file.empty() ? "--tls-key needs --tls-cert"
+                                                  : "--tls-cert needs --tls-key");
+  }
 }
 
 }  // namespace callsim::bot

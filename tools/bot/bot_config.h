@@ -62,6 +62,12 @@ struct BotConfig {
   std::chrono::milliseconds think{400};  // caller pause → start of the bot's answer
   Nanos heartbeat_interval = std::chrono::seconds(10);
 
+  // PEM files; both set: every endpoint is served over TLS (wss://, https://) on the one port.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  // Twilio's auth token; set: every webhook and upgrade must carry a valid X-Twilio-Signature.
+  std::string auth_token;
+
   // One line per call and per notable event; empty drops them.
   std::function<void(std::string_view line)> log;
 };
@@ -79,6 +85,10 @@ void apply_fault(BotConfig& config, std::string_view spec);
 
 // Throws InputError when the combination cannot work (e.g. clamp-reset on a set strategy).
 void validate(const BotConfig& config);
+
+inline bool serves_tls(const BotConfig& config) {
+  return !config.tls_cert_file.empty();
+}
 
 // The Redis keys the strategies use, shared with anyone reading the gauge.
 inline constexpr const char* kCounterKey = "calls:active_count";

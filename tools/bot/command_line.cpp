@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <utility>
 #include <vector>
 
@@ -76,6 +77,16 @@ CLI::Option* add_duration(CLI::App& app, const std::string& name, Nanos& target,
       ->default_str(format_duration(target));
 }
 
+// The token itself never appears on the command line, where `ps` would show it.
+std::string auth_token_from(const std::string& variable) {
+  const char* value = std::getenv(variable.c_str());
+  if (value == nullptr || *value == '\0') {
+    throw InputError(fmt::format("--auth-token-env {}: the environment variable is {}", variable,
+                                 value == nullptr ? "not set" : "empty"));
+  }
+  return value;
+}
+
 }  // namespace
 
 BotCommand parse_bot_command_line(int argc, const char* const* argv) {
@@ -94,6 +105,7 @@ BotCommand parse_bot_command_line(int argc, const char* const* argv) {
   long long race_window_us = 0;
   int think_ms = static_cast<int>(config.think.count());
   std::vector<std::string> faults;
+  std::string auth_token_env;
 
   const std::string server = "Server";
   app.add_option("--listen", listen, "Address for WebSocket and HTTP; port 0 picks a free one")
@@ -108,6 +120,21 @@ BotCommand parse_bot_command_line(int argc, const char* const* argv) {
       ->check(CLI::Range(1, 64).description(""))
       ->group(server);
   app.add_flag("--quiet", command.quiet, "No per-call log lines")->group(server);
+
+  const std::string security = "TLS and signatures";
+  app.add_option("--tls-cert", config.tls_cert_file,
+                 "PEM certificate chain: serve https:// and wss:// (TLS 1.2+) on the port; "
+                 "needs --tls-key")
+      ->type_name("FILE")
+      ->group(security);
+  app.add_option("--tls-key", config.tls_key_file, "PEM private key of --tls-cert")
+      ->type_name("FILE")
+      ->group(security);
+  app.add_option("--auth-token-env", auth_token_env,
+                 "Environment variable holding the Twilio auth token: webhooks and upgrades "
+                 "without a valid X-Twilio-Signature get 403")
+      ->type_name("NAME")
+      ->group(security);
 
   const std::string admission = "Admission";
   app.add_option("--redis", redis_url,
@@ -193,6 +220,7 @@ BotCommand parse_bot_command_line(int argc, const char* const* argv) {
       for (const auto& fault : faults) apply_fault(config, fault);
       config.race_window = std::chrono::microseconds(race_window_us);
       config.think = std::chrono::milliseconds(think_ms);
+      if (!auth_token_env.empty()) config.auth_token = auth_token_from(auth_token_env);
       validate(config);
     } catch (const InputError& e) {
       throw CLI::ValidationError(e.what());

@@ -14,11 +14,18 @@ namespace callsim::bot {
   X(aborted_connections)      /* connections closed before sending a whole request (probes) */     \
   X(not_found)                /* unknown HTTP path or WebSocket path */                            \
   X(method_not_allowed)       /* known path, wrong method */                                       \
-  X(bad_form)                 /* webhook bodies without a CallSid or not form-encoded */           \
+  X(bad_form)                 /* webhook bodies not form-encoded or lacking CallSid/StreamEvent */ \
+  X(tls_handshake_failures)   /* TLS connections that failed or timed out before HTTP (probes) */  \
+  X(bad_signature_webhooks)   /* webhooks answered 403: X-Twilio-Signature missing or wrong */     \
+  X(bad_signature_upgrades)   /* upgrades answered 403: x-twilio-signature missing or wrong */     \
   X(webhooks)                 /* voice webhooks received */                                        \
   X(duplicate_webhooks)       /* voice webhook for a CallSid that already holds a slot */          \
   X(status_callbacks)         /* status callbacks received */                                      \
   X(status_without_slot)      /* terminal status for a call holding no slot (normal after stop) */ \
+  X(stream_started_callbacks) /* <Stream statusCallback> with StreamEvent=stream-started */        \
+  X(stream_stopped_callbacks) /* ... StreamEvent=stream-stopped */                                 \
+  X(stream_error_callbacks)   /* ... StreamEvent=stream-error */                                   \
+  X(bad_stream_events)        /* stream status callbacks with an unknown StreamEvent (400) */      \
   X(upgrades)                 /* WebSocket upgrade requests on the media path */                   \
   X(streams_opened)           /* upgrades answered 101 */                                          \
   X(streams_closed)           /* WebSockets that ended */                                          \

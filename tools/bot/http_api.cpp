@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 
 #include "bot/form.h"
+#include "bot/printable.h"
+#include "bot/signature_check.h"
 #include "bot/twiml.h"
 
 namespace callsim::bot {
@@ -18,14 +20,19 @@ namespace status = websocketpp::http::status_code;
 
 constexpr std::string_view kStreamPath = "/ws/twilio-media";
 
-void respond(const ServerConnection& con, value code, std::string_view content_type,
-             std::string body) {
+template <typename Connection>
+void respond(const Connection& con, value code, std::string_view content_type, std::string body) {
   con->set_status(code);
   if (!content_type.empty()) con->replace_header("Content-Type", std::string(content_type));
+  // websocketpp closes the connection after every plain HTTP response. Without saying so, a
+  // client keeps it for its next request and, over TLS, may write into it before the close
+  // arrives (curl: "Connection died").
+  con->replace_header("Connection", "close");
   con->set_body(std::move(body));
 }
 
-void respond_xml(const ServerConnection& con, std::string body) {
+template <typename Connection>
+void respond_xml(const Connection& con, std::string body) {
   respond(con, status::ok, "text/xml", std::move(body));
 }
 
@@ -50,7 +57,8 @@ std::string_view request_path(std::string_view resource) {
   return resource.substr(0, resource.find('?'));
 }
 
-void HttpApi::handle(const ServerConnection& con) {
+template <typename Config>
+void HttpApi<Config>::handle(const Connection& con) {
   Counters& counters = context_.counters;
   counters.http_requests++;
   std::string resource = con->get_resource();
@@ -66,22 +74,64 @@ void HttpApi::handle(const ServerConnection& con) {
 
   if (path == "/health") {
     if (only("GET")) respond(con, status::ok, "text/plain", "ok");
-  } else if (path == "/health/details") {
+    return;
+  }
+  if (path == "/health/details") {
     if (only("GET")) respond(con, status::ok, "application/json", health_details_json(context_));
-  } else if (path == "/webhook/incoming_call") {
-    if (only("POST")) incoming_call(con);
+    return;
+  }
+  enum class Webhook { kIncomingCall, kCallStatus, kStreamEnded, kStreamStatus };
+  Webhook webhook;
+  if (path == "/webhook/incoming_call") {
+    webhook = Webhook::kIncomingCall;
   } else if (path == "/webhook/call_status") {
-    if (only("POST")) call_status(con, false);
+    webhook = Webhook::kCallStatus;
   } else if (path == "/webhook/stream_ended") {
-    // The <Connect action> URL: Twilio asks it what to do once the stream has ended.
-    if (only("POST")) call_status(con, true);
+    webhook = Webhook::kStreamEnded;
+  } else if (path == "/webhook/stream_status") {
+    webhook = Webhook::kStreamStatus;
   } else {
     counters.not_found++;
     respond(con, status::not_found, "text/plain", "not found\n");
+    return;
+  }
+  if (!only("POST")) return;
+  auto form = FormData::parse(con->get_request_body());
+  if (!signature_accepted(con, form)) return;
+  switch (webhook) {
+    case Webhook::kIncomingCall:
+      incoming_call(con, form);
+      break;
+    case Webhook::kCallStatus:
+      call_status(con, form, false);
+      break;
+    case Webhook::kStreamEnded:
+      // The <Connect action> URL: Twilio asks it what to do once the stream has ended.
+      call_status(con, form, true);
+      break;
+    case Webhook::kStreamStatus:
+      stream_status(con, form);
+      break;
   }
 }
 
-std::string HttpApi::base_url(const ServerConnection& con, std::string_view scheme) const {
+template <typename Config>
+bool HttpApi<Config>::signature_accepted(const Connection& con,
+                                         const std::optional<FormData>& form) {
+  // A body that is not a form is checked as one without fields; if the signature holds, the
+  // handler then answers 400 for the body itself.
+  static const Parameters kNoFields;
+  if (request_signed(context_.config.auth_token, con, http_scheme(kSecure),
+                     form ? form->fields() : kNoFields)) {
+    return true;
+  }
+  context_.counters.bad_signature_webhooks++;
+  respond(con, status::forbidden, "text/plain", "invalid X-Twilio-Signature\n");
+  return false;
+}
+
+template <typename Config>
+std::string HttpApi<Config>::base_url(const Connection& con, std::string_view scheme) const {
   std::string host = con->get_request_header("Host");
   if (!is_plain_host(host)) {
     asio::error_code ec;
@@ -91,8 +141,9 @@ std::string HttpApi::base_url(const ServerConnection& con, std::string_view sche
   return fmt::format("{}://{}", scheme, host);
 }
 
-std::optional<std::string_view> HttpApi::call_sid_or_reject(const ServerConnection& con,
-                                                            const std::optional<FormData>& form) {
+template <typename Config>
+std::optional<std::string_view> HttpApi<Config>::call_sid_or_reject(
+    const Connection& con, const std::optional<FormData>& form) {
   auto call_sid = form ? form->get("CallSid") : std::nullopt;
   if (call_sid && !call_sid->empty()) return call_sid;
   context_.counters.bad_form++;
@@ -101,10 +152,10 @@ std::optional<std::string_view> HttpApi::call_sid_or_reject(const ServerConnecti
   return std::nullopt;
 }
 
-void HttpApi::incoming_call(const ServerConnection& con) {
+template <typename Config>
+void HttpApi<Config>::incoming_call(const Connection& con, const std::optional<FormData>& form) {
   Counters& counters = context_.counters;
   counters.webhooks++;
-  auto form = FormData::parse(con->get_request_body());
   auto call_sid = call_sid_or_reject(con, form);
   if (!call_sid) return;
   std::vector<std::pair<std::string, std::string>> parameters = {
@@ -112,9 +163,10 @@ void HttpApi::incoming_call(const ServerConnection& con) {
   for (const char* name : {"From", "To"}) {
     if (auto v = form->get(name)) parameters.emplace_back(name, std::string(*v));
   }
-  std::string admitted_twiml =
-      connect_twiml(base_url(con, "ws") + std::string(kStreamPath),
-                    base_url(con, "http") + "/webhook/stream_ended", parameters);
+  std::string http_base = base_url(con, http_scheme(kSecure));
+  std::string admitted_twiml = connect_twiml(
+      base_url(con, ws_scheme(kSecure)) + std::string(kStreamPath),
+      http_base + "/webhook/stream_ended", http_base + "/webhook/stream_status", parameters);
 
   if (context_.config.admit_at != AdmitAt::kWebhook) {
     respond_xml(con, std::move(admitted_twiml));
@@ -135,7 +187,7 @@ void HttpApi::incoming_call(const ServerConnection& con) {
       context_.ledger.admitted(sid, sid);
     } else {
       context_.ledger.unreserve(sid);
-      context_.log(fmt::format("call {} outcome=rejected-at-webhook", sid.substr(0, 64)));
+      context_.log(fmt::format("call {} outcome=rejected-at-webhook", printable(sid)));
     }
     std::string body = admitted ? std::move(twiml) : rejection_twiml(context_.config.reject_twiml);
     asio::post(io_, [this, con, body = std::move(body)]() mutable {
@@ -147,10 +199,11 @@ void HttpApi::incoming_call(const ServerConnection& con) {
   });
 }
 
-void HttpApi::call_status(const ServerConnection& con, bool answer_twiml) {
+template <typename Config>
+void HttpApi<Config>::call_status(const Connection& con, const std::optional<FormData>& form,
+                                  bool answer_twiml) {
   Counters& counters = context_.counters;
   counters.status_callbacks++;
-  auto form = FormData::parse(con->get_request_body());
   auto call_sid = call_sid_or_reject(con, form);
   if (!call_sid) return;
   auto call_status = form->get("CallStatus");
@@ -169,6 +222,39 @@ void HttpApi::call_status(const ServerConnection& con, bool answer_twiml) {
     respond(con, status::no_content, "", "");
   }
 }
+
+// Observability only: a real server releases its slot when the socket closes, not here.
+template <typename Config>
+void HttpApi<Config>::stream_status(const Connection& con, const std::optional<FormData>& form) {
+  Counters& counters = context_.counters;
+  auto call_sid = call_sid_or_reject(con, form);
+  if (!call_sid) return;
+  auto event = form->get("StreamEvent");
+  if (!event || event->empty()) {
+    counters.bad_form++;
+    respond(con, status::bad_request, "text/plain", "missing StreamEvent\n");
+    return;
+  }
+  if (*event == "stream-started") {
+    counters.stream_started_callbacks++;
+  } else if (*event == "stream-stopped") {
+    counters.stream_stopped_callbacks++;
+  } else if (*event == "stream-error") {
+    counters.stream_error_callbacks++;
+    context_.log(fmt::format("call {} stream {} stream-error: {}", printable(*call_sid),
+                             printable(form->get("StreamSid").value_or("")),
+                             one_line(form->get("StreamError").value_or(""))));
+  } else {
+    counters.bad_stream_events++;
+    respond(con, status::bad_request, "text/plain",
+            "StreamEvent is not stream-started, stream-stopped or stream-error\n");
+    return;
+  }
+  respond(con, status::no_content, "", "");
+}
+
+template class HttpApi<PlainServerConfig>;
+template class HttpApi<TlsServerConfig>;
 
 std::string health_details_json(const BotContext& context) {
   const BotConfig& config = context.config;
@@ -199,6 +285,10 @@ std::string health_details_json(const BotContext& context) {
     w.String(("idle-release=" + format_duration(config.faults.idle_release)).c_str());
   }
   w.EndArray();
+  w.Key("tls");
+  w.Bool(serves_tls(config));
+  w.Key("signatures");
+  w.Bool(!config.auth_token.empty());
   w.Key("no_start_timeout");
   w.String(format_duration(config.no_start_timeout).c_str());
   w.Key("counters");

@@ -1,5 +1,7 @@
 #include "bot/lane.h"
 
+#include "bot/basic_lane.h"
+
 #include <sys/socket.h>
 
 #include <asio/post.hpp>
@@ -8,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "bot/signature_check.h"
 #include "core/errors.h"
 
 namespace callsim::bot {
@@ -15,9 +18,10 @@ namespace callsim::bot {
 namespace status = websocketpp::http::status_code;
 
 // A session and the connection it talks through.
-class Lane::Stream : public SessionPort {
+template <typename Config>
+class BasicLane<Config>::Stream : public SessionPort {
  public:
-  Stream(Lane& lane, ServerConnection con, uint64_t id, std::shared_ptr<Slot> slot)
+  Stream(BasicLane& lane, Connection con, uint64_t id, std::shared_ptr<Slot> slot)
       : lane_(lane),
         con_(std::move(con)),
         id_(id),
@@ -35,20 +39,21 @@ class Lane::Stream : public SessionPort {
   void request_admission(const std::string& call_sid) override {
     lane_.request_admission(id_, call_sid);
   }
-  const ServerConnection& connection() const { return con_; }
+  const Connection& connection() const { return con_; }
 
   bool open = false;
 
  private:
-  Lane& lane_;
-  ServerConnection con_;
+  BasicLane& lane_;
+  Connection con_;
   uint64_t id_;
 
  public:
   Session session;
 };
 
-Lane::Lane(BotContext& context)
+template <typename Config>
+BasicLane<Config>::BasicLane(BotContext& context, std::shared_ptr<asio::ssl::context> tls)
     : context_(context),
       session_context_{context.config, context.counters, context.ledger, context.voice},
       http_(context, io_),
@@ -68,13 +73,19 @@ Lane::Lane(BotContext& context)
   server_.set_http_handler(
       [this](websocketpp::connection_hdl hdl) { http_.handle(server_.get_con_from_hdl(hdl)); });
   server_.set_fail_handler([this](websocketpp::connection_hdl hdl) { on_fail(hdl); });
+  if constexpr (kSecure) {
+    server_.set_tls_init_handler(
+        [tls = std::move(tls)](websocketpp::connection_hdl) { return tls; });
+  }
 }
 
-Lane::~Lane() {
+template <typename Config>
+BasicLane<Config>::~BasicLane() {
   stop();
 }
 
-void Lane::listen(const std::string& host, uint16_t port) {
+template <typename Config>
+void BasicLane<Config>::listen(const std::string& host, uint16_t port) {
   asio::error_code address_error;
   auto address = asio::ip::make_address(host, address_error);
   if (address_error) {
@@ -88,13 +99,15 @@ void Lane::listen(const std::string& host, uint16_t port) {
   port_ = server_.get_local_endpoint(local_error).port();
 }
 
-void Lane::start() {
+template <typename Config>
+void BasicLane<Config>::start() {
   next_tick_ = Clock::now();
   schedule_tick();
   thread_ = std::thread([this] { io_.run(); });
 }
 
-void Lane::begin_shutdown() {
+template <typename Config>
+void BasicLane<Config>::begin_shutdown() {
   asio::post(io_, [this] {
     websocketpp::lib::error_code ec;
     server_.stop_listening(ec);
@@ -104,7 +117,8 @@ void Lane::begin_shutdown() {
   });
 }
 
-void Lane::stop() {
+template <typename Config>
+void BasicLane<Config>::stop() {
   if (!thread_.joinable()) return;
   io_.stop();
   thread_.join();
@@ -118,8 +132,9 @@ void Lane::stop() {
   sessions_count_ = 0;
 }
 
-bool Lane::on_validate(websocketpp::connection_hdl hdl) {
-  ServerConnection con = server_.get_con_from_hdl(hdl);
+template <typename Config>
+bool BasicLane<Config>::on_validate(websocketpp::connection_hdl hdl) {
+  Connection con = server_.get_con_from_hdl(hdl);
   std::string resource = con->get_resource();
   std::string_view path = request_path(resource);
   if (path != "/ws/twilio-media" && path != "/ws/twilio-media/") {
@@ -128,6 +143,14 @@ bool Lane::on_validate(websocketpp::connection_hdl hdl) {
     return false;
   }
   context_.counters.upgrades++;
+  // Before any admission: an unsigned upgrade must not take or even try for a slot.
+  if (!request_signed(context_.config.auth_token, con, ws_scheme(kSecure))) {
+    context_.counters.bad_signature_upgrades++;
+    con->set_status(status::forbidden);
+    con->replace_header("Content-Type", "text/plain");
+    con->set_body("invalid X-Twilio-Signature\n");
+    return false;
+  }
   if (context_.shutting_down) {
     con->set_status(status::service_unavailable);
     return false;
@@ -152,14 +175,15 @@ bool Lane::on_validate(websocketpp::connection_hdl hdl) {
   streams_[id] = std::make_unique<Stream>(*this, con, id, std::move(slot));
   sessions_count_ = streams_.size();
   con->set_open_handler([this, id](websocketpp::connection_hdl) { on_open(id); });
-  con->set_message_handler(
-      [this, id](websocketpp::connection_hdl, Server::message_ptr m) { on_message(id, m); });
+  con->set_message_handler([this, id](websocketpp::connection_hdl,
+                                      typename Endpoint::message_ptr m) { on_message(id, m); });
   con->set_close_handler([this, id](websocketpp::connection_hdl) { on_close(id); });
   con->set_fail_handler([this, id](websocketpp::connection_hdl) { on_stream_fail(id); });
   return true;
 }
 
-void Lane::on_open(uint64_t id) {
+template <typename Config>
+void BasicLane<Config>::on_open(uint64_t id) {
   auto it = streams_.find(id);
   if (it == streams_.end()) return;
   it->second->open = true;
@@ -167,7 +191,8 @@ void Lane::on_open(uint64_t id) {
   context_.open_streams++;
 }
 
-void Lane::on_message(uint64_t id, Server::message_ptr message) {
+template <typename Config>
+void BasicLane<Config>::on_message(uint64_t id, typename Endpoint::message_ptr message) {
   auto it = streams_.find(id);
   if (it == streams_.end()) return;
   if (message->get_opcode() == websocketpp::frame::opcode::text) {
@@ -177,7 +202,8 @@ void Lane::on_message(uint64_t id, Server::message_ptr message) {
   }
 }
 
-void Lane::on_close(uint64_t id) {
+template <typename Config>
+void BasicLane<Config>::on_close(uint64_t id) {
   auto it = streams_.find(id);
   if (it == streams_.end()) return;
   auto now = Clock::now();
@@ -189,7 +215,8 @@ void Lane::on_close(uint64_t id) {
   forget(id);
 }
 
-void Lane::on_stream_fail(uint64_t id) {
+template <typename Config>
+void BasicLane<Config>::on_stream_fail(uint64_t id) {
   auto it = streams_.find(id);
   if (it == streams_.end()) return;
   // The upgrade was accepted but the 101 never reached the caller.
@@ -197,28 +224,36 @@ void Lane::on_stream_fail(uint64_t id) {
   forget(id);
 }
 
-void Lane::on_fail(websocketpp::connection_hdl hdl) {
+template <typename Config>
+void BasicLane<Config>::on_fail(websocketpp::connection_hdl hdl) {
   websocketpp::lib::error_code ec;
-  ServerConnection con = server_.get_con_from_hdl(hdl, ec);
+  Connection con = server_.get_con_from_hdl(hdl, ec);
   if (ec) return;
   const auto& failure = con->get_ec();
   // Our own refusals of an upgrade are counted where they are made.
   if (failure == websocketpp::error::make_error_code(websocketpp::error::rejected)) return;
-  // websocketpp's own errors are about the request (unparsable, too large, too slow); the
-  // transport's mean the peer went away first, as a reachability probe does.
-  if (failure.category() == websocketpp::error::get_category()) {
+  // websocketpp's own errors are about the request (unparsable, too large, too slow); the TLS
+  // socket's, that the handshake failed or timed out (its cause is not kept: a plain-text
+  // client and a probe that connects and closes look alike); the transport's mean the peer went
+  // away first, as a reachability probe does.
+  if (kSecure &&
+      failure.category() == websocketpp::transport::asio::socket::get_socket_category()) {
+    context_.counters.tls_handshake_failures++;
+  } else if (failure.category() == websocketpp::error::get_category()) {
     context_.counters.bad_http++;
   } else {
     context_.counters.aborted_connections++;
   }
 }
 
-void Lane::forget(uint64_t id) {
+template <typename Config>
+void BasicLane<Config>::forget(uint64_t id) {
   streams_.erase(id);
   sessions_count_ = streams_.size();
 }
 
-void Lane::request_admission(uint64_t id, const std::string& call_sid) {
+template <typename Config>
+void BasicLane<Config>::request_admission(uint64_t id, const std::string& call_sid) {
   context_.pool.admit(call_sid, [this, id, call_sid](Verdict verdict) {
     std::shared_ptr<Slot> slot;
     if (verdict == Verdict::kAdmitted) {
@@ -230,7 +265,9 @@ void Lane::request_admission(uint64_t id, const std::string& call_sid) {
   });
 }
 
-void Lane::deliver_admission(uint64_t id, Verdict verdict, std::shared_ptr<Slot> slot) {
+template <typename Config>
+void BasicLane<Config>::deliver_admission(uint64_t id, Verdict verdict,
+                                          std::shared_ptr<Slot> slot) {
   auto it = streams_.find(id);
   if (it == streams_.end()) {
     context_.ledger.end(slot, EndEvent::kAbandoned);
@@ -239,7 +276,8 @@ void Lane::deliver_admission(uint64_t id, Verdict verdict, std::shared_ptr<Slot>
   it->second->session.on_admission(verdict, std::move(slot), Clock::now());
 }
 
-void Lane::schedule_tick() {
+template <typename Config>
+void BasicLane<Config>::schedule_tick() {
   next_tick_ += kTick;
   tick_timer_.expires_at(next_tick_);
   tick_timer_.async_wait([this](const asio::error_code& ec) {
@@ -247,7 +285,8 @@ void Lane::schedule_tick() {
   });
 }
 
-void Lane::on_tick() {
+template <typename Config>
+void BasicLane<Config>::on_tick() {
   auto now = Clock::now();
   // Absolute deadlines: after a stall, skip the missed ticks instead of running them all.
   if (now - next_tick_ > 10 * kTick) next_tick_ = now;
@@ -255,6 +294,14 @@ void Lane::on_tick() {
     if (stream->open) stream->session.on_tick(now);
   }
   schedule_tick();
+}
+
+template class BasicLane<PlainServerConfig>;
+template class BasicLane<TlsServerConfig>;
+
+std::unique_ptr<Lane> make_lane(BotContext& context, std::shared_ptr<asio::ssl::context> tls) {
+  if (tls) return std::make_unique<BasicLane<TlsServerConfig>>(context, std::move(tls));
+  return std::make_unique<BasicLane<PlainServerConfig>>(context, nullptr);
 }
 
 }  // namespace callsim::bot

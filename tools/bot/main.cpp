@@ -73,6 +73,8 @@ int main(int argc, char** argv) {
     log(fmt::format("listening on {}:{}", config.listen_host, server.port()));
     log(fmt::format("admission {} at {}, cap {}, redis {}", to_string(config.strategy),
                     to_string(config.admit_at), config.cap, config.redis.display()));
+    if (bot::serves_tls(config)) log(fmt::format("TLS with certificate {}", config.tls_cert_file));
+    if (!config.auth_token.empty()) log("X-Twilio-Signature required on webhooks and upgrades");
     if (!command.port_file.empty()) write_port_file(command.port_file, server.port());
     int signal_number = 0;
     sigwait(&stop_signals, &signal_number);

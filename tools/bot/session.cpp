@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "bot/printable.h"
+
 namespace callsim::bot {
 
 namespace {
@@ -16,16 +18,6 @@ std::string json_quote(std::string_view text) {
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
   writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
   return std::string(buffer.GetString(), buffer.GetSize());
-}
-
-// SIDs come from the caller: keep the log one line per call whatever they contain.
-std::string printable(std::string_view text) {
-  if (text.empty()) return "-";
-  std::string out(text.substr(0, 64));
-  for (char& c : out) {
-    if (c <= ' ' || c > '~') c = '?';
-  }
-  return out;
 }
 
 }  // namespace

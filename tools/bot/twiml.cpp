@@ -34,10 +34,11 @@ std::string xml_escape(std::string_view text) {
 }
 
 std::string connect_twiml(std::string_view stream_url, std::string_view action_url,
+                          std::string_view status_callback_url,
                           const std::vector<std::pair<std::string, std::string>>& parameters) {
   std::string out = kXmlDeclaration;
   out += "<Response><Connect action=\"" + xml_escape(action_url) + "\"><Stream url=\"" +
-         xml_escape(stream_url) + "\">";
+         xml_escape(stream_url) + "\" statusCallback=\"" + xml_escape(status_callback_url) + "\">";
   for (const auto& [name, value] : parameters) {
     out += "<Parameter name=\"" + xml_escape(name) + "\" value=\"" + xml_escape(value) + "\"/>";
   }

@@ -48,12 +48,13 @@ TEST(AdmitAtWebhook, AnswersConnectTwimlUpToTheCapThenSayHangup) {
   EXPECT_NE(first.headers.find("Content-Type: text/xml"), std::string::npos) << first.headers;
   EXPECT_EQ(first.body,
             fmt::format("{}<Response><Connect action=\"http://127.0.0.1:{}/webhook/stream_ended\">"
-                        "<Stream url=\"ws://127.0.0.1:{}/ws/twilio-media\">"
+                        "<Stream url=\"ws://127.0.0.1:{}/ws/twilio-media\" "
+                        "statusCallback=\"http://127.0.0.1:{}/webhook/stream_status\">"
                         "<Parameter name=\"CallSid\" value=\"{}\"/>"
                         "<Parameter name=\"From\" value=\"+14155550100\"/>"
                         "<Parameter name=\"To\" value=\"+14155550199\"/>"
                         "</Stream></Connect></Response>",
-                        kXml, port, port, call_sid(1)));
+                        kXml, port, port, port, call_sid(1)));
   EXPECT_NE(incoming_call(port, 2).body.find("<Connect"), std::string::npos);
   auto third = incoming_call(port, 3);
   EXPECT_EQ(third.status, 200);

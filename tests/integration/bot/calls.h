@@ -18,17 +18,19 @@ inline std::string stream_sid(uint64_t n) {
 }
 
 // connected + start, as Twilio opens a stream.
-inline size_t place_call(TwilioCalls& callers, uint64_t n) {
+template <typename Calls>
+size_t place_call(Calls& callers, uint64_t n) {
   return callers.open({connected_json(), start_json(call_sid(n), stream_sid(n))});
 }
 
 // `stop` (the sequence number after start) and a normal close.
-inline void hang_up(TwilioCalls& callers, size_t call, uint64_t n, uint64_t sequence = 2) {
+template <typename Calls>
+void hang_up(Calls& callers, size_t call, uint64_t n, uint64_t sequence = 2) {
   callers.send(call, stop_json(stream_sid(n), sequence, call_sid(n)));
   callers.close(call);
 }
 
-inline bool is_closed(const TwilioCalls::Call& c) {
+inline bool is_closed(const TwilioCall& c) {
   return c.closed;
 }
 

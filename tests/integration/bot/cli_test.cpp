@@ -10,8 +10,11 @@
 
 #include "calls.h"
 #include "child_process.h"
+#include "core/twilio_signature.h"
+#include "https_client.h"
 #include "raw_http.h"
 #include "redis_server.h"
+#include "test_certificate.h"
 
 namespace callsim::bot::test {
 namespace {
@@ -68,8 +71,9 @@ TEST(BotCommandLine, BadFlagsPrintOneLineAndExit2) {
 TEST(BotCommandLine, HelpListsTheFlags) {
   Exit run = run_to_exit({"--help"});
   EXPECT_EQ(run.status, 0);
-  for (const char* flag : {"--admission", "--admit-at", "--fault", "--race-window-us",
-                           "--port-file", "--reject-twiml", "--silent", "--think-ms"}) {
+  for (const char* flag :
+       {"--admission", "--admit-at", "--fault", "--race-window-us", "--port-file", "--reject-twiml",
+        "--silent", "--think-ms", "--tls-cert", "--tls-key", "--auth-token-env"}) {
     EXPECT_NE(run.output.find(flag), std::string::npos) << flag;
   }
 }
@@ -89,6 +93,70 @@ TEST(BotCommandLine, UnusableAudioOrAddressExits2) {
   expect_one_line_error(run_to_exit({"--redis", redis.unix_url(), "--listen",
                                      "127.0.0.1:" + std::to_string(redis.port())}),
                         2, "cannot listen");
+}
+
+// Checked before Redis is dialled: these exit 2 although Redis is not there either.
+TEST(BotCommandLine, UnusableTlsFilesExit2) {
+  const std::string redis = "--redis=unix:///nonexistent.sock";
+  TempDir dir, other;
+  auto certificate = callsim::test::make_test_certificate(dir.path());
+  auto stranger = callsim::test::make_test_certificate(other.path());
+  expect_one_line_error(run_to_exit({redis, "--tls-cert", certificate.cert_file}), 2,
+                        "--tls-cert needs --tls-key");
+  expect_one_line_error(run_to_exit({redis, "--tls-key", certificate.key_file}), 2,
+                        "--tls-key needs --tls-cert");
+  expect_one_line_error(run_to_exit({redis, "--tls-cert", dir.path() + "/missing.pem", "--tls-key",
+                                     certificate.key_file}),
+                        2, "--tls-cert " + dir.path() + "/missing.pem");
+  expect_one_line_error(
+      run_to_exit({redis, "--tls-cert", certificate.cert_file, "--tls-key", stranger.key_file}), 2,
+      "--tls-key " + stranger.key_file);
+}
+
+TEST(BotCommandLine, AuthTokenVariableMustHoldAToken) {
+  const std::string redis = "--redis=unix:///nonexistent.sock";
+  ::unsetenv("CALLSIM_BOT_TEST_UNSET_TOKEN");
+  expect_one_line_error(run_to_exit({redis, "--auth-token-env", "CALLSIM_BOT_TEST_UNSET_TOKEN"}), 2,
+                        "--auth-token-env CALLSIM_BOT_TEST_UNSET_TOKEN: the environment "
+                        "variable is not set");
+  ::setenv("CALLSIM_BOT_TEST_EMPTY_TOKEN", "", 1);
+  expect_one_line_error(run_to_exit({redis, "--auth-token-env", "CALLSIM_BOT_TEST_EMPTY_TOKEN"}), 2,
+                        "--auth-token-env CALLSIM_BOT_TEST_EMPTY_TOKEN: the environment "
+                        "variable is empty");
+}
+
+TEST(BotCommandLine, ServesTlsAndChecksSignaturesWithTheTokenFromTheEnvironment) {
+  RedisServer redis;
+  TempDir dir;
+  auto certificate = callsim::test::make_test_certificate(dir.path());
+  std::string port_file = dir.path() + "/bot.port";
+  ::setenv("CALLSIM_BOT_TEST_TOKEN", "token-from-env", 1);
+  ChildProcess bot({kBot, "--listen", "127.0.0.1:0", "--port-file", port_file, "--redis",
+                    redis.unix_url(), "--silent", "--tls-cert", certificate.cert_file, "--tls-key",
+                    certificate.key_file, "--auth-token-env", "CALLSIM_BOT_TEST_TOKEN"},
+                   dir.path() + "/out.txt");
+  ASSERT_TRUE(callsim::test::eventually([&] { return std::ifstream(port_file).peek() != EOF; },
+                                        std::chrono::seconds(10)))
+      << bot.output();
+  int port = 0;
+  std::ifstream(port_file) >> port;
+  ASSERT_GT(port, 0);
+  std::string url = "https://127.0.0.1:" + std::to_string(port) + "/webhook/incoming_call";
+  std::string body = form_body({{"CallSid", call_sid(1)}});
+  EXPECT_EQ(https_request(url, certificate.cert_file, "POST", body).status, 403);
+  auto twiml = https_request(url, certificate.cert_file, "POST", body,
+                             {"X-Twilio-Signature: " +
+                              twilio_signature("token-from-env", url, {{"CallSid", call_sid(1)}})});
+  EXPECT_EQ(twiml.status, 200);
+  EXPECT_NE(twiml.body.find("wss://127.0.0.1:" + std::to_string(port) + "/ws/twilio-media"),
+            std::string::npos)
+      << twiml.body;
+  bot.signal(SIGTERM);
+  EXPECT_EQ(bot.wait_for(std::chrono::seconds(10)).value_or(-1), 0) << bot.output();
+  std::string out = bot.output();
+  EXPECT_NE(out.find("TLS with certificate " + certificate.cert_file), std::string::npos) << out;
+  EXPECT_NE(out.find("X-Twilio-Signature required"), std::string::npos) << out;
+  EXPECT_EQ(out.find("token-from-env"), std::string::npos) << out;
 }
 
 TEST(BotCommandLine, ServesUntilSigtermAndReleasesLiveCalls) {

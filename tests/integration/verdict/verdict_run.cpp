@@ -177,15 +177,24 @@ VerdictRun run_callsim_against_bot(const std::vector<std::string>& bot_args,
 
   const std::string report = dir.path() + "/report.json";
   std::vector<std::string> callsim_argv = {
-      kCallsim, "--url", "ws://127.0.0.1:" + port + "/ws/twilio-media", "--redis", redis.unix_url(),
-      "--cap", std::to_string(kCap), "--fixture", kAudio + "caller-question.opus", "--progress",
-      "off",
+      kCallsim, "--redis", redis.unix_url(), "--cap", std::to_string(kCap), "--fixture",
+      kAudio + "caller-question.opus", "--progress", "off",
       // Tests run side by side on two cores: a descheduled generator must not turn the run
       // INVALID, which would hide the verdicts these tests are about.
       "--lateness-budget", "1s", "--report", report};
+  if (std::find(callsim_args.begin(), callsim_args.end(), "--url") == callsim_args.end()) {
+    callsim_argv.insert(callsim_argv.end(),
+                        {"--url", "ws://127.0.0.1:" + port + "/ws/twilio-media"});
+  }
   for (const std::string& arg : callsim_args) {
-    callsim_argv.push_back(
-        arg == kBotWebhook ? "http://127.0.0.1:" + port + "/webhook/incoming_call" : arg);
+    if (arg == kBotWssUrl) {
+      callsim_argv.push_back("wss://127.0.0.1:" + port + "/ws/twilio-media");
+    } else if (arg == kBotWebhook || arg == kBotHttpsWebhook) {
+      callsim_argv.push_back((arg == kBotWebhook ? "http" : "https") +
+                             std::string("://127.0.0.1:") + port + "/webhook/incoming_call");
+    } else {
+      callsim_argv.push_back(arg);
+    }
   }
 
   auto started = std::chrono::steady_clock::now();

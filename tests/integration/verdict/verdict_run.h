@@ -43,8 +43,12 @@ struct VerdictRun {
   std::string describe() const;
 };
 
-// Stands, in callsim's arguments, for the bot's voice webhook URL (http://127.0.0.1:PORT/...).
+// Stand, in callsim's arguments, for the bot's voice webhook URL (http://127.0.0.1:PORT/...),
+// and the same over TLS (for a bot given --tls-cert/--tls-key).
 inline const std::string kBotWebhook = "@bot-webhook";
+inline const std::string kBotHttpsWebhook = "@bot-https-webhook";
+// The bot's wss:// stream URL, for `--url` (callsim dials ws://127.0.0.1:PORT/... otherwise).
+inline const std::string kBotWssUrl = "@bot-wss-url";
 
 // callsim's arguments for `bursts` closed-model bursts of kBurstSize calls held for `hold`.
 std::vector<std::string> burst_args(int bursts, const std::string& hold);

@@ -86,10 +86,12 @@ TEST(FormData, RejectsMalformedBodies) {
 
 TEST(Twiml, EscapesCallerSuppliedValues) {
   EXPECT_EQ(xml_escape(R"(a&b<c>"d"'e')"), "a&amp;b&lt;c&gt;&quot;d&quot;&apos;e&apos;");
-  EXPECT_EQ(connect_twiml("ws://h/ws/twilio-media", "http://h/a", {{"CallSid", "CA\"><Hangup/>"}}),
+  EXPECT_EQ(connect_twiml("ws://h/ws/twilio-media", "http://h/a", "http://h/s?a=1&b=2",
+                          {{"CallSid", "CA\"><Hangup/>"}}),
             R"(<?xml version="1.0" encoding="UTF-8"?><Response><Connect action="http://h/a">)"
-            R"(<Stream url="ws://h/ws/twilio-media"><Parameter name="CallSid" )"
-            R"(value="CA&quot;&gt;&lt;Hangup/&gt;"/></Stream></Connect></Response>)");
+            R"(<Stream url="ws://h/ws/twilio-media" statusCallback="http://h/s?a=1&amp;b=2">)"
+            R"(<Parameter name="CallSid" value="CA&quot;&gt;&lt;Hangup/&gt;"/>)"
+            R"(</Stream></Connect></Response>)");
 }
 
 }  // namespace
