@@ -6,12 +6,14 @@
 #include <openssl/x509v3.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <stdexcept>
 
 namespace callsim::test {
 
 TestCertificate make_test_certificate(const std::string& directory,
-                                      const std::string& subject_alt_names) {
+                                      const std::string& subject_alt_names,
+                                      const std::string& common_name) {
   const auto fail = [](const char* what) {
     throw std::runtime_error(std::string("test certificate: ") + what);
   };
@@ -25,7 +27,8 @@ TestCertificate make_test_certificate(const std::string& directory,
   X509_set_pubkey(cert, key);
   X509_NAME* name = X509_get_subject_name(cert);
   X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
+                             reinterpret_cast<const unsigned char*>(common_name.c_str()), -1, -1,
+                             0);
   X509_set_issuer_name(cert, name);
   X509V3_CTX ctx;
   X509V3_set_ctx_nodb(&ctx);
@@ -40,6 +43,7 @@ TestCertificate make_test_certificate(const std::string& directory,
   }
   if (X509_sign(cert, key, EVP_sha256()) == 0) fail("signing failed");
 
+  std::filesystem::create_directories(directory);
   TestCertificate out{directory + "/cert.pem", directory + "/key.pem"};
   FILE* cert_out = fopen(out.cert_file.c_str(), "w");
   FILE* key_out = fopen(out.key_file.c_str(), "w");

@@ -2,12 +2,14 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 #include <thread>
 
 #include <websocketpp/config/asio.hpp>
 #include <websocketpp/server.hpp>
 
 #include "child_process.h"
+#include "http_test_server.h"
 #include "run/burst_runner.h"
 #include "test_certificate.h"
 
@@ -114,6 +116,52 @@ TEST(Wss, InsecureSkipsVerification) {
   TlsSink sink(certificate);
   auto outcome = run_wss(sink.url("127.0.0.1"), "127.0.0.1", "", true);
   EXPECT_EQ(outcome.stats.count(Outcome::kCompleted), 4u);
+}
+
+// With a webhook, each stream's certificate is checked against the host its TwiML names, not the
+// webhook's: here the webhook's certificate is for 127.0.0.1 only and the stream's for
+// localhost only, both trusted through one CA bundle.
+TEST(Wss, StreamCertificateIsCheckedAgainstTheTwimlHost) {
+  test::TempDir dir;
+  auto webhook_certificate =
+      test::make_test_certificate(dir.path() + "/webhook", "IP:127.0.0.1", "webhook");
+  auto stream_certificate =
+      test::make_test_certificate(dir.path() + "/stream", "DNS:localhost", "stream");
+  const std::string bundle = dir.path() + "/bundle.pem";
+  {
+    std::ofstream out(bundle);
+    out << std::ifstream(webhook_certificate.cert_file).rdbuf()
+        << std::ifstream(stream_certificate.cert_file).rdbuf();
+  }
+  TlsSink sink(stream_certificate);
+  for (const std::string stream_host : {"localhost", "127.0.0.1"}) {
+    test::HttpTestServer webhook(
+        [&](const test::HttpExchange& request) {
+          if (request.resource != "/voice") return test::HttpReply{204, "", "text/plain"};
+          return test::HttpReply{200, "<Response><Connect><Stream url=\"" + sink.url(stream_host) +
+                                          "\"/></Connect></Response>"};
+        },
+        webhook_certificate.cert_file, webhook_certificate.key_file);
+    CallSettings settings;
+    settings.webhook_url = webhook.url("/voice");
+    settings.from_numbers = NumberPool::parse("+1415555####", "--from");
+    settings.to_numbers = NumberPool::parse("+18005550100", "--to");
+    settings.secure = true;
+    settings.tls_host = "127.0.0.1";
+    settings.ca_file = bundle;
+    std::vector<int16_t> pcm(8000, 1000);
+    settings.audio = media::FrameSource::from_pcm(pcm, "flat");
+    settings.hold = 200ms;
+    LoadPlan plan(2, 2, 0s, 0, 1);
+    SteadyClock clock;
+    ProgressPrinter quiet(Options::Progress::kOff, 1s);
+    auto outcome = run_burst(settings, plan, clock, quiet, TimePoint::max(), clock.now(), {});
+    ASSERT_EQ(outcome.stats.calls.size(), 2u);
+    for (const auto& c : outcome.stats.calls) {
+      EXPECT_EQ(c.outcome, stream_host == "localhost" ? Outcome::kCompleted : Outcome::kTlsError)
+          << stream_host << ": " << c.error;
+    }
+  }
 }
 
 }  // namespace
