@@ -51,6 +51,18 @@ void expect_one_line_error(const Exit& run, int status, const std::string& menti
   EXPECT_NE(run.output.find(mentions), std::string::npos) << run.output;
 }
 
+// The port the bot wrote to --port-file, once it did; 0 if it did not within 10 s.
+int port_once_listening(ChildProcess& bot, const std::string& port_file) {
+  int port = 0;
+  callsim::test::eventually(
+      [&] {
+        std::ifstream(port_file) >> port;
+        return port > 0 || !bot.running();
+      },
+      std::chrono::seconds(10));
+  return port;
+}
+
 TEST(BotCommandLine, BadFlagsPrintOneLineAndExit2) {
   const std::string redis = "--redis=unix:///nonexistent.sock";
   expect_one_line_error(run_to_exit({"--bogus", redis}), 2, "--bogus");
@@ -135,12 +147,8 @@ TEST(BotCommandLine, ServesTlsAndChecksSignaturesWithTheTokenFromTheEnvironment)
                     redis.unix_url(), "--silent", "--tls-cert", certificate.cert_file, "--tls-key",
                     certificate.key_file, "--auth-token-env", "CALLSIM_BOT_TEST_TOKEN"},
                    dir.path() + "/out.txt");
-  ASSERT_TRUE(callsim::test::eventually([&] { return std::ifstream(port_file).peek() != EOF; },
-                                        std::chrono::seconds(10)))
-      << bot.output();
-  int port = 0;
-  std::ifstream(port_file) >> port;
-  ASSERT_GT(port, 0);
+  const int port = port_once_listening(bot, port_file);
+  ASSERT_GT(port, 0) << bot.output();
   std::string url = "https://127.0.0.1:" + std::to_string(port) + "/webhook/incoming_call";
   std::string body = form_body({{"CallSid", call_sid(1)}});
   EXPECT_EQ(https_request(url, certificate.cert_file, "POST", body).status, 403);
@@ -166,12 +174,8 @@ TEST(BotCommandLine, ServesUntilSigtermAndReleasesLiveCalls) {
   ChildProcess bot({kBot, "--listen", "127.0.0.1:0", "--port-file", port_file, "--redis",
                     redis.unix_url(), "--silent", "--cap", "3"},
                    dir.path() + "/out.txt");
-  ASSERT_TRUE(callsim::test::eventually([&] { return std::ifstream(port_file).peek() != EOF; },
-                                        std::chrono::seconds(10)))
-      << bot.output();
-  int port = 0;
-  std::ifstream(port_file) >> port;
-  ASSERT_GT(port, 0);
+  const int port = port_once_listening(bot, port_file);
+  ASSERT_GT(port, 0) << bot.output();
   EXPECT_NE(bot.output().find("listening on 127.0.0.1:" + std::to_string(port) + "\n"),
             std::string::npos)
       << bot.output();

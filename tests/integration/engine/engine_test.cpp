@@ -10,7 +10,7 @@
 
 #include "child_process.h"
 #include "core/sids.h"
-#include "run/burst_runner.h"
+#include "engine_run.h"
 #include "run/interrupt.h"
 #include "scripted_server.h"
 
@@ -34,17 +34,14 @@ struct EngineRun {
   BurstOutcome outcome;
 };
 
-EngineRun run_calls(const ScriptedServer& server, int calls, Nanos hold, int threads = 2) {
+EngineRun run_scripted(const ScriptedServer& server, int calls, Nanos hold, int threads = 2) {
   EngineRun run;
   run.settings.connect_url = server.url();
   run.settings.audio = tone();
   run.settings.hold = hold;
   run.settings.seed = 42;
   run.settings.handshake_timeout = 5s;
-  LoadPlan plan(calls, calls, 0s, 0, threads);
-  SteadyClock clock;
-  ProgressPrinter quiet(Options::Progress::kOff, 1s);
-  run.outcome = run_burst(run.settings, plan, clock, quiet, TimePoint::max(), clock.now(), {});
+  run.outcome = test::run_calls(run.settings, calls, threads);
   return run;
 }
 
@@ -64,7 +61,7 @@ const CallRecord* record_for(const EngineRun& run, const std::string& stream_sid
 
 TEST(Engine, SixtyCallsStreamExactlyWhatTwilioSends) {
   ScriptedServer server(Behaviour::kSink);
-  EngineRun run = run_calls(server, 60, 1s);
+  EngineRun run = run_scripted(server, 60, 1s);
   ASSERT_EQ(run.outcome.stats.calls.size(), 60u);
   EXPECT_EQ(run.outcome.stats.count(Outcome::kCompleted), 60u);
   ASSERT_TRUE(test::eventually([&] { return server.closed_count() == 60; }, 5s));
@@ -128,7 +125,7 @@ TEST(Engine, SixtyCallsStreamExactlyWhatTwilioSends) {
 
 TEST(Engine, UpgradeAnswered503IsARejectionWithItsStatus) {
   ScriptedServer server(Behaviour::kReject503);
-  EngineRun run = run_calls(server, 5, 1s);
+  EngineRun run = run_scripted(server, 5, 1s);
   ASSERT_EQ(run.outcome.stats.calls.size(), 5u);
   for (const auto& c : run.outcome.stats.calls) {
     EXPECT_EQ(c.outcome, Outcome::kRejected);
@@ -140,7 +137,7 @@ TEST(Engine, UpgradeAnswered503IsARejectionWithItsStatus) {
 
 TEST(Engine, Close1013RightAfterStartIsARejection) {
   ScriptedServer server(Behaviour::kCloseAfterStart);
-  EngineRun run = run_calls(server, 5, 2s);
+  EngineRun run = run_scripted(server, 5, 2s);
   for (const auto& c : run.outcome.stats.calls) {
     EXPECT_EQ(c.outcome, Outcome::kRejected);
     EXPECT_EQ(c.reject_kind, RejectKind::kClosedAfterStart);
@@ -156,7 +153,7 @@ TEST(Engine, Close1013RightAfterStartIsARejection) {
 
 TEST(Engine, ServerClosingMidCallAfterServingIsAnEarlyClose) {
   ScriptedServer server(Behaviour::kCloseMidCall);
-  EngineRun run = run_calls(server, 4, 3s);
+  EngineRun run = run_scripted(server, 4, 3s);
   for (const auto& c : run.outcome.stats.calls) {
     EXPECT_EQ(c.outcome, Outcome::kClosedEarly);
     EXPECT_EQ(c.close_code, 1000);
@@ -169,7 +166,7 @@ TEST(Engine, ServerClosingMidCallAfterServingIsAnEarlyClose) {
 
 TEST(Engine, GarbageFromTheServerIsCountedByKindAndTheCallGoesOn) {
   ScriptedServer server(Behaviour::kGarbage);
-  EngineRun run = run_calls(server, 3, 1s);
+  EngineRun run = run_scripted(server, 3, 1s);
   const RunStats& s = run.outcome.stats;
   EXPECT_EQ(s.count(Outcome::kCompleted), 3u);
   auto kind = [&](InvalidMessage k) { return s.invalid[static_cast<size_t>(k)]; };
@@ -190,7 +187,7 @@ TEST(Engine, GarbageFromTheServerIsCountedByKindAndTheCallGoesOn) {
 
 TEST(Engine, MarkIsEchoedOnlyAfterQueuedAudioHasPlayedAndSequenceStaysContiguous) {
   ScriptedServer server(Behaviour::kSpeakThenMark);
-  EngineRun run = run_calls(server, 2, 2s);
+  EngineRun run = run_scripted(server, 2, 2s);
   for (const auto& con : server.connections()) {
     std::chrono::steady_clock::time_point start_at{}, echo_at{};
     uint64_t expected_sequence = 1;
@@ -213,7 +210,7 @@ TEST(Engine, MarkIsEchoedOnlyAfterQueuedAudioHasPlayedAndSequenceStaysContiguous
 
 TEST(Engine, ClearEchoesEveryPendingMarkInOrder) {
   ScriptedServer server(Behaviour::kClearPending);
-  EngineRun run = run_calls(server, 2, 1500ms);
+  EngineRun run = run_scripted(server, 2, 1500ms);
   for (const auto& con : server.connections()) {
     std::vector<std::string> echoed;
     for (const auto& m : con.messages) {
@@ -233,10 +230,7 @@ TEST(Engine, ClosedPortIsRefused) {
   settings.connect_url = "ws://127.0.0.1:" + std::to_string(port) + "/ws/twilio-media";
   settings.audio = tone();
   settings.hold = 1s;
-  LoadPlan plan(3, 3, 0s, 0, 1);
-  SteadyClock clock;
-  ProgressPrinter quiet(Options::Progress::kOff, 1s);
-  auto outcome = run_burst(settings, plan, clock, quiet, TimePoint::max(), clock.now(), {});
+  auto outcome = test::run_calls(settings, 3);
   ASSERT_EQ(outcome.stats.calls.size(), 3u);
   for (const auto& c : outcome.stats.calls) EXPECT_EQ(c.outcome, Outcome::kRefused) << c.error;
 }
@@ -268,10 +262,7 @@ TEST(Engine, ServerThatNeverAnswersTheUpgradeIsAHandshakeTimeout) {
   settings.audio = tone();
   settings.hold = 1s;
   settings.handshake_timeout = 300ms;
-  LoadPlan plan(4, 4, 0s, 0, 1);
-  SteadyClock clock;
-  ProgressPrinter quiet(Options::Progress::kOff, 1s);
-  auto outcome = run_burst(settings, plan, clock, quiet, TimePoint::max(), clock.now(), {});
+  auto outcome = test::run_calls(settings, 4);
   asio::post(io, [&] {
     acceptor.close();
     held.clear();

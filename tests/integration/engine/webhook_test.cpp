@@ -7,8 +7,8 @@
 
 #include "child_process.h"
 #include "core/twilio_signature.h"
+#include "engine_run.h"
 #include "http_test_server.h"
-#include "run/burst_runner.h"
 #include "scripted_server.h"
 
 namespace callsim {
@@ -22,19 +22,13 @@ using test::HttpTestServer;
 BurstOutcome run_webhook_calls(const std::string& webhook, int calls,
                                const std::string& auth_token = "") {
   CallSettings settings;
-  settings.webhook_url = webhook;
-  settings.from_numbers = NumberPool::parse("+1415555####", "--from");
-  settings.to_numbers = NumberPool::parse("+18005550100", "--to");
+  test::use_webhook(settings, webhook);
   settings.auth_token = auth_token;
   settings.webhook_timeout = 300ms;
-  std::vector<int16_t> pcm(8000, 1000);
-  settings.audio = media::FrameSource::from_pcm(pcm, "flat");
+  settings.audio = test::flat_audio();
   settings.hold = 500ms;
   settings.seed = 3;
-  LoadPlan plan(calls, calls, 0s, 0, 1);
-  SteadyClock clock;
-  ProgressPrinter quiet(Options::Progress::kOff, 1s);
-  return run_burst(settings, plan, clock, quiet, TimePoint::max(), clock.now(), {});
+  return test::run_calls(settings, calls);
 }
 
 std::string field(const std::string& body, const std::string& name) {

@@ -9,8 +9,8 @@
 #include <websocketpp/server.hpp>
 
 #include "child_process.h"
+#include "engine_run.h"
 #include "http_test_server.h"
-#include "run/burst_runner.h"
 #include "test_certificate.h"
 
 namespace callsim {
@@ -68,14 +68,10 @@ BurstOutcome run_wss(const std::string& url, const std::string& host, const std:
   settings.tls_host = host;
   settings.ca_file = ca_file;
   settings.insecure = insecure;
-  std::vector<int16_t> pcm(8000, 1000);
-  settings.audio = media::FrameSource::from_pcm(pcm, "flat");
+  settings.audio = test::flat_audio();
   settings.hold = 500ms;
   settings.handshake_timeout = 5s;
-  LoadPlan plan(4, 4, 0s, 0, 2);
-  SteadyClock clock;
-  ProgressPrinter quiet(Options::Progress::kOff, 1s);
-  return run_burst(settings, plan, clock, quiet, TimePoint::max(), clock.now(), {});
+  return test::run_calls(settings, 4, 2);
 }
 
 TEST(Wss, CallsStreamOverTlsWhenTheCertificateIsTrusted) {
@@ -143,19 +139,13 @@ TEST(Wss, StreamCertificateIsCheckedAgainstTheTwimlHost) {
         },
         webhook_certificate.cert_file, webhook_certificate.key_file);
     CallSettings settings;
-    settings.webhook_url = webhook.url("/voice");
-    settings.from_numbers = NumberPool::parse("+1415555####", "--from");
-    settings.to_numbers = NumberPool::parse("+18005550100", "--to");
+    test::use_webhook(settings, webhook.url("/voice"));
     settings.secure = true;
     settings.tls_host = "127.0.0.1";
     settings.ca_file = bundle;
-    std::vector<int16_t> pcm(8000, 1000);
-    settings.audio = media::FrameSource::from_pcm(pcm, "flat");
+    settings.audio = test::flat_audio();
     settings.hold = 200ms;
-    LoadPlan plan(2, 2, 0s, 0, 1);
-    SteadyClock clock;
-    ProgressPrinter quiet(Options::Progress::kOff, 1s);
-    auto outcome = run_burst(settings, plan, clock, quiet, TimePoint::max(), clock.now(), {});
+    auto outcome = test::run_calls(settings, 2);
     ASSERT_EQ(outcome.stats.calls.size(), 2u);
     for (const auto& c : outcome.stats.calls) {
       EXPECT_EQ(c.outcome, stream_host == "localhost" ? Outcome::kCompleted : Outcome::kTlsError)
