@@ -224,8 +224,7 @@ void write_json_report(const std::string& path, const RunSummary& run,
     field(w, name, value);
   }
   if (!s.first_callback_failure.empty()) {
-    key(w, "first_callback_failure");
-    w.String(s.first_callback_failure.c_str());
+    write_string(w, "first_callback_failure", s.first_callback_failure);
   }
   key(w, "generator");
   write_generator(w, run);

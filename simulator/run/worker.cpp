@@ -222,8 +222,8 @@ void BasicWorker<Client>::open_stream(uint32_t slot, const std::string& url, Tim
   call.stream_dialled = true;
   std::error_code ec;
   if constexpr (std::is_same_v<Client, WssClient>) {
-    auto uri = std::make_shared<websocketpp::uri>(url);
-    dialling_host_ = uri->get_valid() ? uri->get_host() : settings_.tls_host;
+    const websocketpp::uri uri(url);
+    dialling_host_ = uri.get_valid() ? uri.get_host() : settings_.tls_host;
   }
   call.connection = client_.get_connection(url, ec);
   if (ec) {
