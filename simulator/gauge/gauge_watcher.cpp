@@ -146,6 +146,17 @@ GaugeTrace GaugeWatcher::stop() {
 }
 
 void GaugeWatcher::run() {
+  try {
+    run_sampling();
+  } catch (const std::exception& e) {
+    // An exception leaving a thread would terminate the process, calls live and no report.
+    // Sampling ends here instead; the checks see a trace that stops early, and why.
+    record_sample_error(fmt::format("the gauge thread stopped: {}", e.what()));
+    if (tracer_) tracer_->mark_inexact(fmt::format("the gauge thread stopped: {}", e.what()));
+  }
+}
+
+void GaugeWatcher::run_sampling() {
   TimePoint next = std::chrono::steady_clock::now();
   while (!stop_requested_) {
     if (std::chrono::steady_clock::now() >= next) {
@@ -237,7 +248,9 @@ void GaugeWatcher::sample_once() {
         received = std::chrono::steady_clock::now();
       }
     }
-  } catch (const UnreachableError& e) {
+  } catch (const std::exception& e) {
+    // This thread must never end the process: whatever the reader throws (a lost connection,
+    // bad_alloc on a huge answer) is a failed sample, counted like any other.
     return record_sample_error(e.what());
   }
   if (!reading.value) return record_sample_error(reading.error);

@@ -61,6 +61,7 @@ class GaugeWatcher {
 
  private:
   void run();
+  void run_sampling();
   void sample_once();
   void read_monitor();
   void wait_until(TimePoint deadline);  // reads MONITOR output meanwhile; returns early on stop

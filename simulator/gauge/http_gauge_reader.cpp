@@ -35,7 +35,8 @@ void init_curl_once() {
 GaugeReading parse_json_gauge(const std::string& body, const std::string& pointer) {
   GaugeReading out;
   rapidjson::Document doc;
-  doc.Parse(body.c_str(), body.size());
+  // Iterative: a hostile endpoint's deep nesting costs heap, never the sampling thread's stack.
+  doc.Parse<rapidjson::kParseIterativeFlag>(body.c_str(), body.size());
   if (doc.HasParseError()) {
     out.error = fmt::format("the response is not JSON ({} at offset {})",
                             rapidjson::GetParseError_En(doc.GetParseError()), doc.GetErrorOffset());

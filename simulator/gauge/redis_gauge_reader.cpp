@@ -84,6 +84,24 @@ std::string quote_value(const std::string& text) {
   return text.size() > 40 ? "'" + text.substr(0, 40) + "...'" : "'" + text + "'";
 }
 
+// "" for a TYPE reply that names a type; otherwise what came instead (proxies and Redis look-alikes
+// answer TYPE with integers, nil or an empty string).
+std::string describe_odd_type_reply(const redisReply* r) {
+  switch (r->type) {
+    case REDIS_REPLY_STATUS:
+    case REDIS_REPLY_STRING:
+      return r->len > 0 ? "" : "an empty string";
+    case REDIS_REPLY_INTEGER:
+      return fmt::format("the integer {}", r->integer);
+    case REDIS_REPLY_NIL:
+      return "nil";
+    case REDIS_REPLY_ARRAY:
+      return fmt::format("an array of {} element(s)", r->elements);
+    default:
+      return fmt::format("a reply of RESP type {}", r->type);
+  }
+}
+
 GaugeReading reading_from(GaugeKind kind, const redisReply* r) {
   GaugeReading out;
   if (r->type == REDIS_REPLY_ERROR) {
@@ -148,6 +166,11 @@ void RedisGaugeReader::verify() {
   if (type->type == REDIS_REPLY_ERROR) {
     throw UnreachableError(fmt::format("Redis {} refused TYPE {}: {}", url_.display(), spec_.key,
                                        reply_text(type.get())));
+  }
+  if (std::string odd = describe_odd_type_reply(type.get()); !odd.empty()) {
+    throw UnreachableError(
+        fmt::format("Redis {} answered TYPE {} with {}, not a type name (is it a Redis server?)",
+                    url_.display(), spec_.key, odd));
   }
   std::string actual = reply_text(type.get());
   if (actual != "none" && actual != type_name(spec_.kind)) {
