@@ -32,7 +32,9 @@ class FileDescriptor {
 }  // namespace
 
 std::vector<uint8_t> read_file_bytes(const std::string& path, size_t max_bytes) {
-  FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, for ever. It changes
+  // nothing for the regular files that get past the check below.
+  FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (file.get() < 0) {
     throw MediaError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
   }

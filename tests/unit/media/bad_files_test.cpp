@@ -1,8 +1,14 @@
 // Every kind of unusable file gives one line, "<path>: <problem>", and never a crash, a hang or a
 // huge allocation.
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 
 #include "child_process.h"
 #include "media/audio_file.h"
@@ -55,6 +61,31 @@ TEST_F(BadFiles, MissingFile) {
 
 TEST_F(BadFiles, Directory) {
   expect_error(dir_.path(), "is a directory");
+}
+
+TEST_F(BadFiles, FifoIsRefusedWithoutWaitingForAWriter) {
+  const std::string fifo = dir_.path() + "/audio.fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  // A reader blocked in open() is released by a writer appearing: the watchdog opens the FIFO
+  // only if the load has not returned long after it should have, so the test ends either way.
+  std::mutex mutex;
+  std::condition_variable returned;
+  bool done = false, had_to_release = false;
+  std::thread watchdog([&] {
+    std::unique_lock<std::mutex> lock(mutex);
+    if (returned.wait_for(lock, std::chrono::seconds(5), [&] { return done; })) return;
+    int writer = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    had_to_release = writer >= 0;
+    if (writer >= 0) ::close(writer);
+  });
+  expect_error(fifo, "not a regular file");
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    done = true;
+  }
+  returned.notify_one();
+  watchdog.join();
+  EXPECT_FALSE(had_to_release) << "open() waited for a writer";
 }
 
 TEST_F(BadFiles, EmptyFile) {
