@@ -1,5 +1,9 @@
 // The one place that catches, prints and picks the exit code.
+#include <signal.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 
 #include "core/errors.h"
@@ -7,7 +11,21 @@
 #include "media/media_error.h"
 #include "run/command_line.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+// The summary and the verdict table go to stdout: if they could not be written (a full disk,
+// `>/dev/full`, a reader that went away), the run's result was lost, and a zero exit would
+// claim otherwise.
+int check_stdout(int exit_code) {
+  const int flushed = std::fflush(stdout);
+  const int error = errno;
+  if (flushed == 0 && !std::ferror(stdout)) return exit_code;
+  std::fprintf(stderr, "callsim: cannot write the results to stdout: %s\n",
+               flushed != 0 ? std::strerror(error) : "write error");
+  return callsim::kExitUsage;
+}
+
+int run(int argc, char** argv) {
   using namespace callsim;
   try {
     ParsedCommand command = parse_command_line(argc, argv);
@@ -26,4 +44,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "callsim: internal error: %s\n", e.what());
     return kExitInvalidRun;
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // From the very start: a write to a closed pipe (`| head`) or a reset socket must be an error
+  // that is handled, not a silent death, warnings printed before the run included.
+  ::signal(SIGPIPE, SIG_IGN);
+  return check_stdout(run(argc, argv));
 }

@@ -26,6 +26,9 @@ void install_interrupt_handler() {
   sigemptyset(&action.sa_mask);
   ::sigaction(SIGINT, &action, nullptr);
   ::sigaction(SIGTERM, &action, nullptr);
+  // A closed terminal or a CI runner's hang-up ends the run like Ctrl-C: calls drained, report
+  // written.
+  ::sigaction(SIGHUP, &action, nullptr);
   // A server that resets the connection must not kill us through a write on a dead socket.
   ::signal(SIGPIPE, SIG_IGN);
 }

@@ -42,22 +42,30 @@ void ProgressPrinter::update(const WorkerProgress& totals, Nanos elapsed,
     if (last_printed_.count() >= 0 && elapsed - last_printed_ < std::chrono::milliseconds(200)) {
       return;
     }
-    fmt::print(out_, "\r{}\x1b[K", format(totals, elapsed, gauge));
-    std::fflush(out_);
-    line_open_ = true;
+    line_open_ = write(fmt::format("\r{}\x1b[K", format(totals, elapsed, gauge)));
   } else {
     if (last_printed_.count() >= 0 && elapsed - last_printed_ < interval_) return;
-    fmt::print(out_, "{}\n", format(totals, elapsed, gauge));
-    std::fflush(out_);
+    write(format(totals, elapsed, gauge) + "\n");
   }
   last_printed_ = elapsed;
 }
 
 void ProgressPrinter::finish() {
   if (line_open_) {
-    std::fputc('\n', out_);
+    write("\n");
     line_open_ = false;
   }
+}
+
+bool ProgressPrinter::write(const std::string& text) {
+  // Progress is a convenience: a full disk or a reader that went away (`| head`) turns it off,
+  // and the run goes on to its verdict and report.
+  if (std::fwrite(text.data(), 1, text.size(), out_) == text.size() && std::fflush(out_) == 0) {
+    return true;
+  }
+  std::clearerr(out_);
+  enabled_ = false;
+  return false;
 }
 
 }  // namespace callsim

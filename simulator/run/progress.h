@@ -23,6 +23,9 @@ class ProgressPrinter {
                             std::optional<int64_t> gauge);
 
  private:
+  // Writes and flushes; on a write error, turns progress off for good.
+  bool write(const std::string& text);
+
   bool tty_ = false;
   bool enabled_ = true;
   Nanos interval_;

@@ -26,6 +26,10 @@ int decode_status(int raw) {
 }  // namespace
 
 ChildProcess::ChildProcess(std::vector<std::string> argv, const std::string& output_path)
+    : ChildProcess(std::move(argv), output_path, -1, -1) {}
+
+ChildProcess::ChildProcess(std::vector<std::string> argv, const std::string& output_path,
+                           int stdout_fd, int stderr_fd)
     : output_path_(output_path) {
   if (argv.empty()) throw std::invalid_argument("ChildProcess: empty argv");
   std::vector<char*> args;
@@ -40,8 +44,10 @@ ChildProcess::ChildProcess(std::vector<std::string> argv, const std::string& out
     throw std::runtime_error("ChildProcess: fork failed");
   }
   if (pid_ == 0) {
-    ::dup2(out, STDOUT_FILENO);
-    ::dup2(out, STDERR_FILENO);
+    ::dup2(stdout_fd >= 0 ? stdout_fd : out, STDOUT_FILENO);
+    ::dup2(stderr_fd >= 0 ? stderr_fd : out, STDERR_FILENO);
+    // As a shell starts it: a write to a closed pipe kills unless the program says otherwise.
+    ::signal(SIGPIPE, SIG_DFL);
     int devnull = ::open("/dev/null", O_RDONLY);
     if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
     // A process group of its own, so stop() also reaches anything the child starts.

@@ -15,6 +15,10 @@ namespace callsim::test {
 class ChildProcess {
  public:
   ChildProcess(std::vector<std::string> argv, const std::string& output_path);
+  // The same with the child's stdout and/or stderr on the given descriptors instead (-1: the
+  // output file), e.g. /dev/full or a pipe whose reader is gone.
+  ChildProcess(std::vector<std::string> argv, const std::string& output_path, int stdout_fd,
+               int stderr_fd);
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
