@@ -179,14 +179,10 @@ void write_histogram(JsonWriter& w, const LatencyHistogram& h) {
   w.EndObject();
 }
 
-void write_json_report(const std::string& path, const RunSummary& run,
+void write_json_report(ReportFile& file, const RunSummary& run,
                        const std::function<void(JsonWriter&)>& extra) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "w"), std::fclose);
-  if (!file) {
-    throw InputError(fmt::format("--report {}: cannot write: {}", path, std::strerror(errno)));
-  }
   char buffer[65536];
-  rapidjson::FileWriteStream stream(file.get(), buffer, sizeof buffer);
+  rapidjson::FileWriteStream stream(file.stream(), buffer, sizeof buffer);
   JsonWriter w(stream);
   const RunStats& s = *run.stats;
   w.StartObject();
@@ -244,9 +240,7 @@ void write_json_report(const std::string& path, const RunSummary& run,
   w.EndArray();
   w.EndObject();
   stream.Flush();
-  if (std::ferror(file.get())) {
-    throw InputError(fmt::format("--report {}: write failed: {}", path, std::strerror(errno)));
-  }
+  file.commit();
 }
 
 namespace {

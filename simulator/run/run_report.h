@@ -7,6 +7,7 @@
 #include <rapidjson/writer.h>
 
 #include "core/options.h"
+#include "run/report_file.h"
 #include "run/run_stats.h"
 
 namespace callsim {
@@ -32,9 +33,9 @@ struct RunSummary {
 };
 
 // Writes the JSON report: config echo, outcome counts, histograms, one record per call, and
-// whatever `extra` adds (the verifier's checks and the gauge trace). InputError naming --report
-// if the file cannot be written.
-void write_json_report(const std::string& path, const RunSummary& run,
+// whatever `extra` adds (the verifier's checks and the gauge trace), and commits the file.
+// InputError naming --report if it cannot be written.
+void write_json_report(ReportFile& file, const RunSummary& run,
                        const std::function<void(JsonWriter&)>& extra);
 
 // The human summary printed at the end of a run (without the verifier's table).
