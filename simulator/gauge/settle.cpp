@@ -9,7 +9,7 @@ namespace callsim {
 
 SettleResult wait_for_settle(const std::function<std::optional<GaugeSample>()>& latest,
                              int64_t baseline, TimePoint calls_ended, Nanos settle,
-                             Nanos stable_for, Nanos poll) {
+                             Nanos stable_for, Nanos poll, const std::function<bool()>& give_up) {
   SettleResult result;
   const TimePoint deadline = calls_ended + settle;
   bool in_stretch = false;  // the latest samples all read the baseline
@@ -33,6 +33,10 @@ SettleResult wait_for_settle(const std::function<std::optional<GaugeSample>()>& 
     // Reaching the baseline before the deadline counts, even if holding it takes a moment more.
     bool may_still_hold = in_stretch && stretch_start <= deadline;
     if (now >= deadline + (may_still_hold ? stable_for + poll * 4 : Nanos(0))) break;
+    if (give_up && give_up()) {
+      result.given_up = true;
+      break;
+    }
     std::this_thread::sleep_for(poll);
   }
   result.waited_until = std::chrono::steady_clock::now();
@@ -44,7 +48,7 @@ SettleResult wait_for_settle(const std::function<std::optional<GaugeSample>()>& 
 }
 
 SettleResult wait_for_settle(const GaugeWatcher& watcher, int64_t baseline, TimePoint calls_ended,
-                             Nanos settle, Nanos stable_for) {
+                             Nanos settle, const std::function<bool()>& give_up, Nanos stable_for) {
   if (!watcher.enabled()) {
     SettleResult skipped;
     skipped.skipped = true;
@@ -55,7 +59,7 @@ SettleResult wait_for_settle(const GaugeWatcher& watcher, int64_t baseline, Time
   Nanos poll = std::clamp<Nanos>(watcher.options().interval, std::chrono::milliseconds(1),
                                  std::chrono::milliseconds(50));
   return wait_for_settle([&] { return watcher.latest(); }, baseline, calls_ended, settle,
-                         std::max(stable_for, watcher.options().interval * 2), poll);
+                         std::max(stable_for, watcher.options().interval * 2), poll, give_up);
 }
 
 }  // namespace callsim

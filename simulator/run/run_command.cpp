@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 
 #include <cstdio>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -37,6 +38,9 @@ void measure_usage(RunSummary& summary) {
 
 int run_command(const Options& options) {
   validate(options);
+  // Before any call: a report that cannot be written must not be found only after the run.
+  std::optional<ReportFile> report;
+  if (!options.report_path.empty()) report.emplace(options.report_path);
   // With a webhook, the webhook is what must be reachable, and its scheme decides ws or wss.
   TargetAddress target = options.webhook_url.empty()
                              ? parse_target_url(options.url)
@@ -94,7 +98,13 @@ int run_command(const Options& options) {
     timed_out = outcome.timed_out;
     if (interrupted) break;
     if (baseline) {
-      settles.push_back(wait_for_settle(watcher, *baseline, outcome.finished, options.settle));
+      settles.push_back(wait_for_settle(watcher, *baseline, outcome.finished, options.settle,
+                                        interrupt_requested));
+      // Ctrl-C during the settle wait ends the run as it does during calls.
+      if (settles.back().given_up) {
+        interrupted = true;
+        break;
+      }
     }
     if (timed_out) break;
   }
@@ -134,8 +144,8 @@ int run_command(const Options& options) {
     std::fputs(render_gauge_timeline_text(all.calls, &trace, run_started).c_str(), stdout);
   }
   std::fputs(render_verification_text(verification).c_str(), stdout);
-  if (!options.report_path.empty()) {
-    write_json_report(options.report_path, summary, [&](JsonWriter& w) {
+  if (report) {
+    write_json_report(*report, summary, [&](JsonWriter& w) {
       w.Key("verification");
       write_verification_json(w, verification);
       w.Key("admitted_live");
