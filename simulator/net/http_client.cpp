@@ -5,6 +5,7 @@
 
 #include <mutex>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <curl/curl.h>
 #include <fmt/format.h>
@@ -63,6 +64,13 @@ HttpError classify(CURLcode code, bool body_too_large) {
       return HttpError::kTls;
     case CURLE_FILESIZE_EXCEEDED:
       return HttpError::kBodyTooLarge;
+    // The one allocation limit a server can make libcurl hit: a header line longer than
+    // CURL_MAX_HTTP_HEADER ("Out of memory" in libcurl's words; CURLE_TOO_LARGE since 8.6).
+    case CURLE_OUT_OF_MEMORY:
+#if LIBCURL_VERSION_NUM >= 0x080600
+    case CURLE_TOO_LARGE:
+#endif
+      return HttpError::kHeaderTooLarge;
     case CURLE_WRITE_ERROR:
       return body_too_large ? HttpError::kBodyTooLarge : HttpError::kOther;
     case CURLE_URL_MALFORMAT:
@@ -75,6 +83,7 @@ HttpError classify(CURLcode code, bool body_too_large) {
 
 // One request, from post() until its callback has run.
 struct Request {
+  uint64_t id = 0;
   CURL* easy = nullptr;
   HttpMethod method = HttpMethod::kPost;
   curl_slist* header_list = nullptr;
@@ -131,6 +140,8 @@ const char* to_string(HttpError error) {
       return "tls";
     case HttpError::kBodyTooLarge:
       return "body-too-large";
+    case HttpError::kHeaderTooLarge:
+      return "header-too-large";
     case HttpError::kInvalidRequest:
       return "invalid-request";
     case HttpError::kOther:
@@ -150,7 +161,10 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
   asio::steady_timer timer;
   std::unordered_map<curl_socket_t, std::shared_ptr<Watch>> watches;
   std::unordered_map<CURL*, std::unique_ptr<Request>> requests;
+  std::unordered_map<uint64_t, CURL*> easy_by_id;
+  uint64_t last_id = 0;
   size_t failing_early = 0;  // requests that never reached curl, their callback posted
+  std::unordered_set<uint64_t> cancelled_early;  // of those, cancelled before their callback
   bool closed = false;
 
   void start() {
@@ -169,15 +183,17 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
     if (multi) {
       for (auto& entry : requests) curl_multi_remove_handle(multi, entry.first);
       requests.clear();
+      easy_by_id.clear();
       curl_multi_cleanup(multi);  // closes cached connections, telling on_socket
       multi = nullptr;
     }
     watches.clear();
   }
 
-  void send(HttpMethod method, std::string url, HttpHeaders headers, std::string body,
-            Callback done) {
+  uint64_t send(HttpMethod method, std::string url, HttpHeaders headers, std::string body,
+                Callback done) {
     auto request = std::make_unique<Request>();
+    const uint64_t id = request->id = ++last_id;
     request->method = method;
     request->url = std::move(url);
     request->body = std::move(body);
@@ -186,10 +202,11 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
     for (const auto& [name, value] : headers) {
       if (name.empty() || name.find(':') != std::string::npos || has_line_break(name) ||
           has_line_break(value)) {
-        return fail_early(std::move(request), HttpError::kInvalidRequest,
-                          fmt::format("header '{}' has an empty or malformed name, or a line "
-                                      "break in its value",
-                                      printable(name.substr(0, 60))));
+        fail_early(std::move(request), HttpError::kInvalidRequest,
+                   fmt::format("header '{}' has an empty or malformed name, or a line "
+                               "break in its value",
+                               printable(name.substr(0, 60))));
+        return id;
       }
       // "Name:" would tell curl to drop a header it adds itself; "Name;" sends it empty.
       const std::string line = value.empty() ? name + ";" : name + ": " + value;
@@ -199,19 +216,35 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
     request->header_list = curl_slist_append(request->header_list, "Expect:");
     request->easy = curl_easy_init();
     if (!request->easy || !request->header_list) {
-      return fail_early(std::move(request), HttpError::kOther,
-                        "libcurl could not allocate a request");
+      fail_early(std::move(request), HttpError::kOther, "libcurl could not allocate a request");
+      return id;
     }
     if (!configure(*request)) {
-      return fail_early(std::move(request), HttpError::kOther,
-                        "libcurl rejected the request's options");
+      fail_early(std::move(request), HttpError::kOther, "libcurl rejected the request's options");
+      return id;
     }
     CURL* easy = request->easy;
     if (curl_multi_add_handle(multi, easy) != CURLM_OK) {
-      return fail_early(std::move(request), HttpError::kOther,
-                        "libcurl could not start the request");
+      fail_early(std::move(request), HttpError::kOther, "libcurl could not start the request");
+      return id;
     }
     requests.emplace(easy, std::move(request));
+    easy_by_id.emplace(id, easy);
+    return id;
+  }
+
+  void cancel(uint64_t id) {
+    auto found = easy_by_id.find(id);
+    if (found == easy_by_id.end()) {
+      if (id > 0 && id <= last_id && failing_early > 0) cancelled_early.insert(id);
+      return;
+    }
+    CURL* easy = found->second;
+    easy_by_id.erase(found);
+    // Outside curl's callbacks (the io_context runs this): curl closes the transfer's connection
+    // and tells on_socket to stop watching it.
+    curl_multi_remove_handle(multi, easy);
+    requests.erase(easy);
   }
 
   bool configure(Request& request) {
@@ -257,6 +290,7 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
       auto self = weak.lock();
       if (!self || self->closed) return;
       --self->failing_early;
+      if (self->cancelled_early.erase(shared->id) > 0) return;
       HttpResponse response;
       response.error = error;
       response.error_message = message;
@@ -365,6 +399,7 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
       if (it == requests.end()) continue;
       std::unique_ptr<Request> request = std::move(it->second);
       requests.erase(it);
+      easy_by_id.erase(request->id);
       curl_multi_remove_handle(multi, easy);
       HttpResponse response = make_response(*request, result);
       finished.emplace_back(std::move(request), std::move(response));
@@ -390,6 +425,10 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
     } else if (response.error == HttpError::kBodyTooLarge) {
       response.error_message =
           fmt::format("response body larger than {} bytes", options.max_body_bytes);
+    } else if (response.error == HttpError::kHeaderTooLarge) {
+      response.error_message =
+          fmt::format("response header larger than {} bytes (libcurl's limit for one header)",
+                      CURL_MAX_HTTP_HEADER);
     } else {
       response.error_message =
           request.error_buffer[0] ? request.error_buffer : curl_easy_strerror(result);
@@ -408,9 +447,13 @@ HttpClient::~HttpClient() {
   impl_->shutdown();
 }
 
-void HttpClient::send(HttpMethod method, std::string url, HttpHeaders headers, std::string body,
-                      Callback done) {
-  impl_->send(method, std::move(url), std::move(headers), std::move(body), std::move(done));
+uint64_t HttpClient::send(HttpMethod method, std::string url, HttpHeaders headers, std::string body,
+                          Callback done) {
+  return impl_->send(method, std::move(url), std::move(headers), std::move(body), std::move(done));
+}
+
+void HttpClient::cancel(uint64_t request) {
+  impl_->cancel(request);
 }
 
 size_t HttpClient::in_flight() const {

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -26,6 +27,7 @@ enum class HttpError {
   kResolve,         // the host name did not resolve
   kTls,             // handshake or certificate verification failed
   kBodyTooLarge,    // the response body exceeded max_body_bytes
+  kHeaderTooLarge,  // one response header line exceeded libcurl's limit (CURL_MAX_HTTP_HEADER)
   kInvalidRequest,  // a malformed URL, a scheme other than http/https, a header with CR/LF
   kOther,
 };
@@ -65,11 +67,16 @@ class HttpClient {
 
   // Starts a request and returns at once; `done` runs later from the io_context, exactly once
   // (unless the client is destroyed first), never from inside send(). Connections are reused
-  // between requests to the same host. A GET sends no body (`body` must be empty).
-  void send(HttpMethod method, std::string url, HttpHeaders headers, std::string body,
-            Callback done);
-  void post(std::string url, HttpHeaders headers, std::string body, Callback done) {
-    send(HttpMethod::kPost, std::move(url), std::move(headers), std::move(body), std::move(done));
+  // between requests to the same host. A GET sends no body (`body` must be empty). Returns the
+  // request's id, for cancel().
+  uint64_t send(HttpMethod method, std::string url, HttpHeaders headers, std::string body,
+                Callback done);
+  // Abandons a request still in flight at once (its connection is closed): its callback never
+  // runs. An id that already completed is ignored.
+  void cancel(uint64_t request);
+  uint64_t post(std::string url, HttpHeaders headers, std::string body, Callback done) {
+    return send(HttpMethod::kPost, std::move(url), std::move(headers), std::move(body),
+                std::move(done));
   }
 
   size_t in_flight() const;  // requests whose callback has not run yet

@@ -48,6 +48,7 @@ struct BasicCall {
   // goes at hang-up.
   bool via_webhook = false;
   bool webhook_answered = false;  // TwiML decided the call (a status callback is due)
+  uint64_t webhook_request = 0;   // the HttpClient request of the webhook in flight
   Parameters stream_parameters;
   std::string status_callback_url;
   HttpMethod status_callback_method = HttpMethod::kPost;

@@ -590,6 +590,8 @@ void BasicWorker<Client>::stop_now(Outcome why) {
       hang_up(call, now);
       schedule(slot, now + kCloseGrace);
     } else if (call.state == Call::State::kWebhook) {
+      // Waiting out the webhook's timeout (15 s) would hold Ctrl-C and --duration up.
+      http_->cancel(call.webhook_request);
       finish(slot, why, now);
     } else if (call.state == Call::State::kConnecting) {
       call.state = Call::State::kClosing;

@@ -8,6 +8,7 @@
 
 #include "child_process.h"
 #include "http_test_server.h"
+#include "raw_http_server.h"
 
 namespace callsim {
 namespace {
@@ -16,6 +17,7 @@ using namespace std::chrono_literals;
 using test::HttpExchange;
 using test::HttpReply;
 using test::HttpTestServer;
+using test::RawHttpServer;
 
 class HttpClientTest : public ::testing::Test {
  protected:
@@ -180,6 +182,60 @@ TEST_F(HttpClientTest, DefaultCapRefusesAHugeBody) {
   const HttpResponse response = post(client, server.url("/bomb"));
   EXPECT_EQ(response.error, HttpError::kBodyTooLarge);
   EXPECT_EQ(response.error_message, "response body larger than 1048576 bytes");
+}
+
+TEST_F(HttpClientTest, AHugeHeaderIsNamedNotOutOfMemory) {
+  RawHttpServer server([](const RawHttpServer::Request&) -> std::optional<std::string> {
+    return RawHttpServer::response(200, "<Response/>", "text/xml",
+                                   "X-Padding: " + std::string(1 << 20, 'a') + "\r\n");
+  });
+  HttpClient client(io);
+  const HttpResponse response = post(client, server.url("/voice"));
+  EXPECT_EQ(response.error, HttpError::kHeaderTooLarge) << response.error_message;
+  EXPECT_EQ(response.error_message,
+            "response header larger than 102400 bytes (libcurl's limit for one header)");
+}
+
+TEST_F(HttpClientTest, CancelAbandonsARequestInFlightAtOnce) {
+  RawHttpServer server([](const RawHttpServer::Request&) { return std::nullopt; });
+  HttpClient client(io);
+  bool called = false;
+  uint64_t id = client.post(server.url("/slow"), {}, "", [&](HttpResponse) { called = true; });
+  ASSERT_TRUE(run_until([&] { return server.requests().size() == 1; }));
+  client.cancel(id);
+  EXPECT_EQ(client.in_flight(), 0u);
+  // Nothing of the request may keep the io_context busy: not its socket, not its 15 s timeout.
+  io.restart();
+  io.run_for(10s);
+  EXPECT_TRUE(io.stopped()) << "work left behind by a cancelled request";
+  EXPECT_FALSE(called);
+  // The client still works, and cancelling a finished or unknown id does nothing.
+  client.cancel(id);
+  client.cancel(12345);
+  HttpTestServer answering([](const HttpExchange&) { return reply(200, "ok"); });
+  EXPECT_EQ(post(client, answering.url("/after")).body, "ok");
+}
+
+TEST_F(HttpClientTest, CancelBeforeAnEarlyFailureSkipsItsCallback) {
+  HttpClient client(io);
+  bool called = false;
+  uint64_t id = client.post("http://127.0.0.1:1/x", {{"Bad:Name", "v"}}, "",
+                            [&](HttpResponse) { called = true; });
+  client.cancel(id);
+  io.restart();
+  io.run_for(5s);
+  EXPECT_FALSE(called);
+  EXPECT_EQ(client.in_flight(), 0u);
+}
+
+TEST_F(HttpClientTest, SchemesAreCaseInsensitive) {
+  HttpTestServer server([](const HttpExchange&) { return reply(200, "ok"); });
+  std::string url = server.url("/upper");
+  url.replace(0, 4, "HTTP");
+  HttpClient client(io);
+  const HttpResponse response = post(client, url);
+  EXPECT_EQ(response.error, HttpError::kNone) << response.error_message;
+  EXPECT_EQ(response.body, "ok");
 }
 
 TEST_F(HttpClientTest, InvalidRequestsFailThroughTheCallback) {
