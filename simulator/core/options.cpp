@@ -2,10 +2,13 @@
 
 #include <fmt/format.h>
 
+#include "core/url.h"
+
 namespace callsim {
 
 void validate(const Options& o) {
-  if (o.url.rfind("ws://", 0) != 0 && o.url.rfind("wss://", 0) != 0) {
+  const std::string scheme = url_scheme(o.url);
+  if (o.url.find("://") == std::string::npos || (scheme != "ws" && scheme != "wss")) {
     throw InputError(fmt::format("--url '{}' must start with ws:// or wss://", o.url));
   }
   if (o.concurrent < 1) throw InputError("--concurrent must be at least 1");
@@ -38,8 +41,9 @@ void validate(const Options& o) {
   if (o.skip_stream_ratio > 0 && o.webhook_url.empty()) {
     throw InputError("--skip-stream-ratio needs --webhook (calls are admitted there)");
   }
-  if (!o.webhook_url.empty() && o.webhook_url.rfind("http://", 0) != 0 &&
-      o.webhook_url.rfind("https://", 0) != 0) {
+  const std::string webhook_scheme = url_scheme(o.webhook_url);
+  if (!o.webhook_url.empty() && (o.webhook_url.find("://") == std::string::npos ||
+                                 (webhook_scheme != "http" && webhook_scheme != "https"))) {
     throw InputError(
         fmt::format("--webhook '{}' must start with http:// or https://", o.webhook_url));
   }

@@ -171,6 +171,14 @@ std::string url_problem(std::string_view url, std::initializer_list<std::string_
   return "";
 }
 
+std::string with_lower_case_scheme(std::string_view url) {
+  std::string out(url);
+  const auto scheme_end = out.find_first_of(":/?#");
+  if (scheme_end == std::string::npos || out[scheme_end] != ':') return out;
+  for (size_t i = 0; i < scheme_end; ++i) out[i] = ascii_lower(out[i]);
+  return out;
+}
+
 std::string without_query(std::string_view url) {
   return std::string(url.substr(0, url.find_first_of("?#")));
 }

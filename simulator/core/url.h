@@ -34,6 +34,10 @@ std::optional<std::string> resolve_uri_reference(std::string_view base, std::str
 // Lower-case scheme of an absolute URL ("" when there is none): schemes are case-insensitive.
 std::string url_scheme(std::string_view url);
 
+// The URL with its scheme in lower case, the rest untouched: schemes are case-insensitive
+// (RFC 3986 §3.1) but websocketpp and the checks on URLs compare them exactly.
+std::string with_lower_case_scheme(std::string_view url);
+
 // The URL without its query string (and fragment): what Twilio connects to (fact sheet §2.1).
 std::string without_query(std::string_view url);
 

@@ -7,6 +7,7 @@
 
 #include "core/errors.h"
 #include "core/redis_url.h"
+#include "core/url.h"
 
 namespace callsim {
 
@@ -84,7 +85,10 @@ GaugeSpec parse_gauge_spec(std::string_view text) {
     spec.key.clear();
     return spec;
   }
-  if (starts_with(text, "http://") || starts_with(text, "https://")) return parse_http(text);
+  if (const std::string scheme = url_scheme(text);
+      (scheme == "http" || scheme == "https") && text.find("://") != std::string_view::npos) {
+    return parse_http(with_lower_case_scheme(text));
+  }
   for (auto prefix : kUnsupportedPrefixes) {
     if (starts_with(text, prefix)) {
       throw InputError(fmt::format(

@@ -9,11 +9,12 @@
 #include <websocketpp/uri.hpp>
 
 #include "core/errors.h"
+#include "core/url.h"
 
 namespace callsim {
 
 TargetAddress parse_target_url(const std::string& url) {
-  websocketpp::uri parsed(url);
+  websocketpp::uri parsed(with_lower_case_scheme(url));
   if (!parsed.get_valid()) throw InputError(fmt::format("--url '{}' is not a valid URL", url));
   if (parsed.get_scheme() != "ws" && parsed.get_scheme() != "wss") {
     throw InputError(fmt::format("--url '{}' must start with ws:// or wss://", url));
@@ -24,7 +25,7 @@ TargetAddress parse_target_url(const std::string& url) {
 }
 
 TargetAddress parse_http_url(const std::string& url, const std::string& flag) {
-  websocketpp::uri parsed(url);
+  websocketpp::uri parsed(with_lower_case_scheme(url));
   if (!parsed.get_valid() || (parsed.get_scheme() != "http" && parsed.get_scheme() != "https") ||
       parsed.get_host().empty()) {
     throw InputError(fmt::format("{} '{}' is not a valid http:// or https:// URL", flag, url));

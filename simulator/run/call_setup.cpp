@@ -49,7 +49,7 @@ CallSettings make_call_settings(const Options& options) {
   settings.seed = options.seed_given
                       ? options.seed
                       : (uint64_t(std::random_device{}()) << 32) ^ std::random_device{}();
-  settings.connect_url = strip_query(options.url);
+  settings.connect_url = with_lower_case_scheme(strip_query(options.url));
   settings.headers = options.headers;
   if (!options.auth_token_env.empty()) {
     const char* token = std::getenv(options.auth_token_env.c_str());
@@ -63,7 +63,7 @@ CallSettings make_call_settings(const Options& options) {
     }
     settings.auth_token = token;
   }
-  settings.webhook_url = options.webhook_url;
+  settings.webhook_url = with_lower_case_scheme(options.webhook_url);
   if (!options.webhook_url.empty()) {
     settings.from_numbers = NumberPool::parse(options.from_numbers, "--from");
     settings.to_numbers = NumberPool::parse(options.to_numbers, "--to");

@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <charconv>
+#include <cstdint>
 #include <cstdio>
 #include <thread>
 
@@ -30,6 +32,19 @@ CLI::Option* add_duration(CLI::App& app, const std::string& name, Nanos& target,
       description);
   opt->type_name("DURATION")->default_str(format_duration(target));
   return opt;
+}
+
+// CLI11 clamps an out-of-range integer to the type's limits (and wraps "-1"): a seed that is
+// not the one typed would silently give different calls, so the text is checked here.
+uint64_t parse_seed(const std::string& text) {
+  uint64_t seed = 0;
+  const char* end = text.data() + text.size();
+  auto [stop, error] = std::from_chars(text.data(), end, seed);
+  if (text.empty() || error != std::errc() || stop != end) {
+    throw CLI::ValidationError(
+        "--seed", fmt::format("'{}' is not a whole number from 0 to {}", text, UINT64_MAX));
+  }
+  return seed;
 }
 
 // K:V or k=v pairs for repeatable flags.
@@ -122,13 +137,14 @@ void add_run_options(CLI::App& app, Options& o) {
                "How long each call lasts (default: the fixture's length, at least 5s)")
       ->default_str("fixture")
       ->group(content);
-  app.add_option_function<uint64_t>(
+  app.add_option_function<std::string>(
          "--seed",
-         [&o](uint64_t seed) {
-           o.seed = seed;
+         [&o](const std::string& text) {
+           o.seed = parse_seed(text);
            o.seed_given = true;
          },
          "Seed for SIDs and audio offsets; the same seed gives the same calls (default: random)")
+      ->type_name("UINT")
       ->group(content);
   add_pairs(app, "--param", '=', o.params, "start.customParameters entry (repeatable)")
       ->group(content);
@@ -246,8 +262,9 @@ ParsedCommand parse_command_line(int argc, char** argv) {
       "callsim"};
   app.set_version_flag("--version", version_string());
   app.footer(
-      "\nExit codes: 0 pass, 1 a check failed, 2 usage or configuration error, 3 target or Redis "
-      "unreachable before the run, 4 run invalid (the generator fell behind), 130 interrupted.");
+      "\nExit codes: 0 pass, 1 a check failed, 2 usage or configuration error (also: --report or "
+      "stdout could not be written), 3 target or Redis unreachable before the run, 4 run invalid "
+      "(the generator fell behind), 130 interrupted (SIGINT, SIGTERM or SIGHUP).");
   app.get_formatter()->column_width(34);
   app.require_subcommand(0, 1);
 

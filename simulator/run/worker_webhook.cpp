@@ -51,10 +51,11 @@ void BasicWorker<Client>::post_webhook(uint32_t slot, const std::string& url, Ht
       method, url, voice_webhook_params(call.record.ids, parties_for(settings_, index)),
       settings_.auth_token, idempotency_token(call.record.ids.call_sid, redirects + 1));
   ++stats_.webhooks_posted;
-  http_->send(request.method, request.url, request.headers, request.body,
-              [this, slot, index, url, redirects](HttpResponse response) {
-                on_webhook_answer(slot, index, url, redirects, std::move(response));
-              });
+  call.webhook_request =
+      http_->send(request.method, request.url, request.headers, request.body,
+                  [this, slot, index, url, redirects](HttpResponse response) {
+                    on_webhook_answer(slot, index, url, redirects, std::move(response));
+                  });
 }
 
 template <typename Client>
@@ -118,7 +119,7 @@ void BasicWorker<Client>::on_webhook_answer(uint32_t slot, uint64_t index, const
     finish(slot, Outcome::kDropped, now);
     return;
   }
-  bool secure_stream = decision.stream.url.rfind("wss://", 0) == 0;
+  bool secure_stream = url_scheme(decision.stream.url) == "wss";
   if (secure_stream != std::is_same_v<Client, WssClient>) {
     call.record.error =
         fmt::format("TwiML stream URL {} has a different scheme than the webhook ({} expects {})",
@@ -127,7 +128,7 @@ void BasicWorker<Client>::on_webhook_answer(uint32_t slot, uint64_t index, const
     return;
   }
   // Twilio strips a query string before connecting (fact sheet §2.1).
-  open_stream(slot, without_query(decision.stream.url), now);
+  open_stream(slot, with_lower_case_scheme(without_query(decision.stream.url)), now);
 }
 
 template <typename Client>

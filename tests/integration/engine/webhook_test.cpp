@@ -77,6 +77,23 @@ TEST(Webhook, ConnectStreamOpensTheNamedStreamWithItsParametersAndPostsTheStatus
   }
 }
 
+TEST(Webhook, StreamUrlSchemeIsCaseInsensitive) {
+  test::ScriptedServer media(test::ScriptedServer::Behaviour::kSink);
+  std::string stream = media.url();
+  ASSERT_EQ(stream.rfind("ws://", 0), 0u);
+  stream.replace(0, 2, "WS");
+  HttpTestServer webhook([&](const HttpExchange&) {
+    return HttpReply{200,
+                     "<Response><Connect><Stream url=\"" + stream + "\"/></Connect></Response>"};
+  });
+  std::string voice = webhook.url("/voice");
+  voice.replace(0, 4, "HTTP");
+  auto outcome = run_webhook_calls(voice, 2);
+  EXPECT_EQ(outcome.stats.count(Outcome::kCompleted), 2u);
+  for (const auto& c : outcome.stats.calls) EXPECT_EQ(c.error, "") << c.error;
+  EXPECT_EQ(media.connections().size(), 2u);
+}
+
 std::string stream_twiml(const std::string& stream_url) {
   return "<Response><Connect action=\"/status\"><Stream name=\"agent\" url=\"" + stream_url +
          "\" statusCallback=\"/stream-status\"/></Connect></Response>";

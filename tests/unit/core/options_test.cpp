@@ -18,6 +18,17 @@ TEST(Options, DefaultsAreValid) {
   EXPECT_EQ(error_of(Options{}), "");
 }
 
+TEST(Options, UrlSchemesAreCaseInsensitive) {
+  Options o;
+  o.url = "WS://127.0.0.1:5050/ws";
+  EXPECT_EQ(error_of(o), "");
+  o.url = "WSS://h/ws";
+  o.webhook_url = "HTTPS://h/voice";
+  EXPECT_EQ(error_of(o), "");
+  o.url = "WS:/no-authority";
+  EXPECT_NE(error_of(o).find("--url"), std::string::npos);
+}
+
 TEST(Options, EachBadValueNamesItsFlag) {
   Options o;
   o.url = "http://x";

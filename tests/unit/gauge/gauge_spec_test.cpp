@@ -50,6 +50,15 @@ TEST(GaugeSpec, ParsesHttpJsonSourceAndNone) {
   EXPECT_EQ(parse_gauge_spec("none").kind, GaugeKind::kNone);
 }
 
+TEST(GaugeSpec, HttpSchemesAreCaseInsensitive) {
+  GaugeSpec s = parse_gauge_spec("HTTP://127.0.0.1:5050/Health#/active_calls");
+  EXPECT_EQ(s.kind, GaugeKind::kHttpJson);
+  EXPECT_EQ(s.http_url, "http://127.0.0.1:5050/Health");
+  EXPECT_EQ(parse_gauge_spec("HTTPS://h/x#/a").http_url, "https://h/x");
+  // Without "://" it is a Redis key that happens to start with "http:".
+  EXPECT_EQ(parse_gauge_spec("http:calls").kind, GaugeKind::kRedisGet);
+}
+
 TEST(GaugeSpec, RejectsBadSpecsNamingTheFlag) {
   EXPECT_THAT(error_of(""), HasSubstr("--gauge"));
   EXPECT_THAT(error_of("scard:"), HasSubstr("names no key"));

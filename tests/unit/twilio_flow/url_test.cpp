@@ -136,5 +136,13 @@ TEST(WithoutQuery, DropsQueryAndFragmentOnly) {
   EXPECT_EQ(without_query("ws://h:80/p"), "ws://h:80/p");
 }
 
+TEST(Url, LowerCasesTheSchemeOnly) {
+  EXPECT_EQ(with_lower_case_scheme("WS://Host:80/Path?Q=A"), "ws://Host:80/Path?Q=A");
+  EXPECT_EQ(with_lower_case_scheme("HtTpS://h/"), "https://h/");
+  EXPECT_EQ(with_lower_case_scheme("/relative/Path:x"), "/relative/Path:x");
+  EXPECT_EQ(with_lower_case_scheme("no-scheme"), "no-scheme");
+  EXPECT_EQ(url_problem("WSS://h/ws", {"ws", "wss"}), "");
+}
+
 }  // namespace
 }  // namespace callsim
