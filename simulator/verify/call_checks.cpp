@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "verify/checks.h"
+#include "verify/safe_math.h"
 
 namespace callsim {
 
@@ -99,7 +100,7 @@ CheckResult check_full_admission(const BurstContext& b) {
     }
   }
   const int64_t baseline = b.baseline.value_or(0);
-  const int64_t free_slots = std::max<int64_t>(0, b.options.cap - baseline);
+  const int64_t free_slots = std::max<int64_t>(0, saturating_sub(b.options.cap, baseline));
   const int64_t arrived = static_cast<int64_t>(together.size());
   const int64_t expected = std::min(arrived, free_slots);
   const int64_t admitted = std::count_if(together.begin(), together.end(),

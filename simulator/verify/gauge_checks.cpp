@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "verify/checks.h"
+#include "verify/safe_math.h"
 
 namespace callsim {
 
@@ -162,7 +163,7 @@ CheckResult check_gauge_consistent(const BurstContext& b) {
     return r;
   }
   const int live = b.admitted().live_at(from);
-  const int64_t expected = *b.baseline + live;
+  const int64_t expected = saturating_add(*b.baseline, live);
   std::vector<Point> checked;
   if (auto v = b.gauge->value_at(from)) checked.push_back({from, *v});
   auto [first, last] = b.gauge->range(from, to);
@@ -237,7 +238,7 @@ CheckResult check_no_leak(const BurstContext& b) {
   }
   const Nanos took = settled_at - *ended;
   r.set("final_gauge", final_value);
-  r.set("leaked", final_value - baseline, Fold::kSum);
+  r.set("leaked", saturating_sub(final_value, baseline), Fold::kSum);
   r.set("settle_us", final_value == baseline ? to_us(took) : -1);
   r.set("settle_limit_us", to_us(b.options.settle));
   const Nanos waited = until - *ended;
@@ -263,10 +264,10 @@ CheckResult check_no_leak(const BurstContext& b) {
     const char* kind = final_value > baseline ? "leaked" : "over-released";
     r.summary = fmt::format("gauge at {} (baseline {}) {} after the last call ended: {} {} slot(s)",
                             final_value, baseline, human_duration(waited), kind,
-                            std::abs(final_value - baseline));
+                            saturating_abs(saturating_sub(final_value, baseline)));
     o.what = fmt::format("gauge {} instead of {} ({} slot(s) {})",
                          b.gauge->value_at(o.at).value_or(final_value), baseline,
-                         std::abs(final_value - baseline), kind);
+                         saturating_abs(saturating_sub(final_value, baseline)), kind);
   }
   // Calls that ended abnormally are the likely culprits of a leak.
   std::vector<const CallRecord*> abnormal;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "verify/checks.h"
+#include "verify/safe_math.h"
 
 namespace callsim {
 
@@ -114,7 +115,7 @@ CheckResult fold_bursts(const std::vector<const CheckResult*>& per_burst,
             acc.value = std::min(acc.value, m.value);
             break;
           case Metric::Fold::kSum:
-            acc.value += m.value;
+            acc.value = saturating_add(acc.value, m.value);
             break;
         }
       }
