@@ -3,6 +3,8 @@
 // never a crash, a hang or a lost report.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <rapidjson/document.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -19,6 +21,7 @@
 
 #include "child_process.h"
 #include "raw_http_server.h"
+#include "raw_socket_server.h"
 #include "scripted_server.h"
 
 namespace callsim {
@@ -27,6 +30,7 @@ namespace {
 using namespace std::chrono_literals;
 using test::ChildProcess;
 using test::RawHttpServer;
+using test::RawSocketServer;
 using test::ScriptedServer;
 using test::TempDir;
 
@@ -279,6 +283,63 @@ TEST(Hardening, SighupAndSigtermDrainLiveCallsAndWriteAnInterruptedReport) {
     EXPECT_TRUE(doc["interrupted"].GetBool());
     EXPECT_EQ(doc["outcomes"]["interrupted"].GetUint64(), 4u);
   }
+}
+
+// Accepts the WebSocket upgrade, then reads and ignores everything: a peer that never answers
+// our close frame, so each call's close waits out its grace period (5 s).
+class DeafWebSocketServer {
+ public:
+  DeafWebSocketServer()
+      : server_([this](int fd, size_t) {
+          std::string head;
+          if (!RawSocketServer::read_until(fd, head, "\r\n\r\n")) return;
+          const std::string name = "Sec-WebSocket-Key: ";
+          auto at = head.find(name);
+          if (at == std::string::npos) return;
+          std::string key = head.substr(at + name.size(), head.find("\r\n", at) - at - name.size());
+          key += "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+          unsigned char digest[SHA_DIGEST_LENGTH];
+          SHA1(reinterpret_cast<const unsigned char*>(key.data()), key.size(), digest);
+          unsigned char accept[32] = {};
+          EVP_EncodeBlock(accept, digest, SHA_DIGEST_LENGTH);
+          RawSocketServer::write_all(
+              fd,
+              "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: "
+              "Upgrade\r\nSec-WebSocket-Accept: " +
+                  std::string(reinterpret_cast<char*>(accept)) + "\r\n\r\n");
+          ++upgraded_;
+          char buffer[4096];
+          while (::read(fd, buffer, sizeof buffer) > 0) {
+          }
+        }) {}
+  std::string url() const {
+    return "ws://127.0.0.1:" + std::to_string(server_.port()) + "/ws/twilio-media";
+  }
+  int upgraded() const { return upgraded_; }
+
+ private:
+  std::atomic<int> upgraded_{0};
+  RawSocketServer server_;
+};
+
+TEST(Hardening, ASecondSignalDuringTheDrainExitsAtOnce) {
+  TempDir dir;
+  DeafWebSocketServer server;
+  ChildProcess process(callsim_argv({"--url", server.url(), "--gauge", "none", "--concurrent", "2",
+                                     "--hold", "60s", "--progress", "off"}),
+                       dir.path() + "/out.txt");
+  ASSERT_TRUE(test::eventually([&] { return server.upgraded() == 2; }, 20s));
+  std::this_thread::sleep_for(200ms);
+  process.signal(SIGHUP);
+  // The drain now waits up to 5 s for close frames that never come.
+  std::this_thread::sleep_for(300ms);
+  ASSERT_TRUE(process.running()) << process.output();
+  process.signal(SIGTERM);
+  auto status = process.wait_for(3s);
+  ASSERT_TRUE(status.has_value()) << "the second signal did not end the run";
+  EXPECT_EQ(*status, 130);
+  EXPECT_NE(process.output().find("callsim: interrupted twice, exiting now"), std::string::npos)
+      << process.output();
 }
 
 // --- item: --report checked before the first call, written atomically ------------------------
