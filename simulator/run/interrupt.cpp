@@ -27,8 +27,10 @@ void install_interrupt_handler() {
   ::sigaction(SIGINT, &action, nullptr);
   ::sigaction(SIGTERM, &action, nullptr);
   // A closed terminal or a CI runner's hang-up ends the run like Ctrl-C: calls drained, report
-  // written.
-  ::sigaction(SIGHUP, &action, nullptr);
+  // written. Unless SIGHUP came in ignored: that is `nohup` asking for the run to go on.
+  struct sigaction inherited {};
+  ::sigaction(SIGHUP, nullptr, &inherited);
+  if (inherited.sa_handler != SIG_IGN) ::sigaction(SIGHUP, &action, nullptr);
   // A server that resets the connection must not kill us through a write on a dead socket.
   ::signal(SIGPIPE, SIG_IGN);
 }

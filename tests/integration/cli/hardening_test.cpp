@@ -285,6 +285,24 @@ TEST(Hardening, SighupAndSigtermDrainLiveCallsAndWriteAnInterruptedReport) {
   }
 }
 
+TEST(Hardening, UnderNohupSighupIsStillIgnored) {
+  TempDir dir;
+  ScriptedServer server(ScriptedServer::Behaviour::kSink);
+  std::vector<std::string> argv =
+      callsim_argv({"--url", server.url(), "--gauge", "none", "--concurrent", "2", "--hold", "60s",
+                    "--progress", "off"});
+  argv.insert(argv.begin(), "nohup");  // execs callsim with SIGHUP ignored
+  ChildProcess process(argv, dir.path() + "/out.txt");
+  ASSERT_TRUE(test::eventually([&] { return all_streaming(server, 2); }, 20s));
+  process.signal(SIGHUP);
+  std::this_thread::sleep_for(500ms);
+  EXPECT_TRUE(process.running()) << process.output();
+  process.signal(SIGINT);
+  auto status = process.wait_for(20s);
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(*status, 130) << process.output();
+}
+
 // Accepts the WebSocket upgrade, then reads and ignores everything: a peer that never answers
 // our close frame, so each call's close waits out its grace period (5 s).
 class DeafWebSocketServer {
