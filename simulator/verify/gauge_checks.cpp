@@ -50,9 +50,9 @@ bool skip_without_gauge(const BurstContext& b, CheckResult& r, bool needs_baseli
   return true;
 }
 
-// "the gauge was lost at +1.52s (connection refused), back at +3.00s"
+// "the gauge's sampling was lost at +1.52s (connection refused), back at +3.00s"
 std::string describe_blind(const BurstContext& b, const GaugeTimeline::Blind& blind) {
-  std::string out = fmt::format("the gauge ({}) was lost at {} ({})", blind.what,
+  std::string out = fmt::format("the gauge's {} was lost at {} ({})", blind.what,
                                 format_offset(b.origin, blind.from), blind.how);
   if (blind.to != TimePoint::max()) out += ", back at " + format_offset(b.origin, blind.to);
   return out;

@@ -199,11 +199,17 @@ std::optional<std::string> undecided_reason(const std::vector<CallRecord>* calls
 void conclude(Verification& v, const std::vector<CallRecord>* calls) {
   v.incomplete.clear();
   if (auto reason = undecided_reason(calls)) v.incomplete.push_back(*reason);
+  // One entry for all unjudged checks, with the first one's reason: they usually share it.
+  std::string names;
+  const CheckResult* first = nullptr;
   for (const auto& r : v.total) {
     if (r.verdict == Verdict::kSkip && r.incomplete) {
-      v.incomplete.push_back(fmt::format("{} could not be judged ({})", r.name, r.summary));
+      names += (names.empty() ? "" : ", ") + r.name;
+      if (!first) first = &r;
     }
   }
+  if (first)
+    v.incomplete.push_back(fmt::format("{} could not be judged: {}", names, first->summary));
   RunVerdictInput in;
   in.verification = &v;
   RunDecision d = decide_run_verdict(in);

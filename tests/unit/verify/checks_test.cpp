@@ -392,10 +392,12 @@ TEST(GaugeLoss, ARedisLostMidRunLeavesTheGaugeChecksUnjudged) {
     EXPECT_TRUE(r.incomplete) << name;
   }
   EXPECT_THAT(check(v, "gauge_consistent").summary,
-              HasSubstr("the gauge (sampling) was lost at +4.900000s (Connection refused)"));
+              HasSubstr("the gauge's sampling was lost at +4.900000s (Connection refused)"));
   EXPECT_THAT(v.gauge, HasSubstr("MONITOR trace lost at +5.000000s (Connection reset by peer); "
                                  "sampling lost at +4.900000s (Connection refused); "));
-  EXPECT_THAT(v.verdict_line, HasSubstr("VERDICT: INCOMPLETE: gauge_within_cap could not be"));
+  EXPECT_THAT(v.verdict_line,
+              HasSubstr("VERDICT: INCOMPLETE: gauge_within_cap, gauge_consistent, no_leak, "
+                        "never_negative could not be judged: the gauge's"));
   EXPECT_EQ(check(v, "admitted_within_cap").verdict, Verdict::kPass);
 }
 

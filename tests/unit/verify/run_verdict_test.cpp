@@ -62,7 +62,7 @@ TEST(RunVerdict, AnUnjudgedCheckMakesTheRunIncomplete) {
   EXPECT_EQ(d.verdict, RunVerdict::kIncomplete);
   EXPECT_EQ(d.exit_code, kExitIncomplete);
   EXPECT_EQ(d.exit_code, 5);
-  EXPECT_EQ(d.line(), "VERDICT: INCOMPLETE: no_leak could not be judged (the gauge went away)");
+  EXPECT_EQ(d.line(), "VERDICT: INCOMPLETE: no_leak could not be judged: the gauge went away");
   EXPECT_EQ(v.verdict, "INCOMPLETE");
 }
 
