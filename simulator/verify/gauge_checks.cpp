@@ -71,6 +71,19 @@ bool skip_if_blind(const BurstContext& b, CheckResult& r, TimePoint from, TimePo
   return true;
 }
 
+// A TTL running out explains a drop no command made: "the gauge dropped to 49 at +3.2s when
+// get:calls:active_count expired (TTL)".
+std::optional<std::string> expiry_note(const BurstContext& b, TimePoint from, TimePoint to) {
+  if (!b.trace || !b.trace->monitored) return std::nullopt;
+  for (const auto& e : b.trace->events) {
+    if (e.origin != EventOrigin::kExpiry || e.at < from || e.at > to) continue;
+    return fmt::format("the gauge dropped to {} at {} when {} expired (TTL)",
+                       e.value ? std::to_string(*e.value) : std::string("nothing"),
+                       format_offset(b.origin, e.at), b.trace->source);
+  }
+  return std::nullopt;
+}
+
 // Why a gauge may disagree with the calls without ever moving: it is not the server's counter.
 std::optional<std::string> untouched_key_hint(const BurstContext& b, int max_live) {
   if (max_live <= 0 || !b.trace) return std::nullopt;
@@ -270,6 +283,10 @@ CheckResult check_gauge_consistent(const BurstContext& b) {
       r.summary += ": " + *hint;
       r.warnings.push_back(*hint);
     }
+    if (auto note = expiry_note(b, b.window_start, to)) {
+      r.summary += ": " + *note;
+      r.warnings.push_back(*note);
+    }
   } else {
     r.verdict = Verdict::kPass;
     r.summary = fmt::format("gauge = {} = baseline {} + {} live for {} of steady calls ({} {})",
@@ -344,6 +361,10 @@ CheckResult check_no_leak(const BurstContext& b) {
     o.what = fmt::format("gauge {} instead of {} ({} slot(s) {})",
                          b.gauge->value_at(o.at).value_or(final_value), baseline,
                          std::abs(final_value - baseline), kind);
+  }
+  if (auto note = expiry_note(b, b.window_start, until)) {
+    r.summary += ": " + *note;
+    r.warnings.push_back(*note);
   }
   // Calls that ended abnormally are the likely culprits of a leak.
   std::vector<const CallRecord*> abnormal;

@@ -472,3 +472,36 @@ TEST(Checks, NoSteadyPeriodIsSaidWithoutNegativeDurations) {
 
 }  // namespace
 }  // namespace callsim
+
+namespace callsim {
+namespace {
+
+using test::check;
+using test::ms;
+using test::Scenario;
+using ::testing::HasSubstr;
+
+TEST(Checks, ATtlExpiryThatExplainsTheDropIsNamed) {
+  // The server set a TTL on its counter: it expires 3.2 s in while 50 calls are live.
+  Scenario s;
+  s.healthy_burst(0, ms(0), 50, std::chrono::seconds(20), ms(0));
+  s.event(ms(3200), 0, EventOrigin::kExpiry);
+  Verification v = s.run();
+  const CheckResult& r = check(v, "gauge_consistent");
+  ASSERT_EQ(r.verdict, Verdict::kFail);
+  EXPECT_THAT(r.summary, HasSubstr("the gauge dropped to 0 at +3.200000s when "
+                                   "get:calls:active_count expired (TTL)"));
+}
+
+TEST(Checks, ADropByACommandNamesNoExpiry) {
+  Scenario s;
+  s.healthy_burst(0, ms(0), 50, std::chrono::seconds(20), ms(0));
+  s.event(ms(3200), 0, EventOrigin::kClient);
+  Verification v = s.run();
+  const CheckResult& r = check(v, "gauge_consistent");
+  ASSERT_EQ(r.verdict, Verdict::kFail);
+  EXPECT_THAT(r.summary, Not(HasSubstr("expired")));
+}
+
+}  // namespace
+}  // namespace callsim
