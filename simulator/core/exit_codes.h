@@ -10,6 +10,7 @@ enum ExitCode : int {
                          // output that cannot be written (--report, stdout)
   kExitUnreachable = 3,  // target or Redis could not be reached before any call was placed
   kExitInvalidRun = 4,   // the generator itself fell behind, so no verdict can be trusted
+  kExitIncomplete = 5,   // nothing failed, but a check could not be judged (or no call decided)
   kExitInterrupted = 130,
 };
 

@@ -85,6 +85,24 @@ void write_gauge_trace_json(JsonWriter& w, const GaugeTrace& trace, TimePoint or
   count("checkpoints", trace.checkpoints);
   count("divergences", trace.divergences);
   count("resyncs", trace.resyncs);
+  w.Key("losses");
+  w.StartArray();
+  for (const auto& loss : trace.losses) {
+    w.StartObject();
+    w.Key("what");
+    w.String(loss.what.c_str());
+    w.Key("t_ms");
+    w.Double(ms_since(origin, loss.at));
+    w.Key("how");
+    w.String(loss.how.data(), static_cast<rapidjson::SizeType>(loss.how.size()));
+    w.Key("back_t_ms");
+    if (loss.back_at)
+      w.Double(ms_since(origin, *loss.back_at));
+    else
+      w.Null();
+    w.EndObject();
+  }
+  w.EndArray();
 
   w.Key("samples");
   w.StartArray();

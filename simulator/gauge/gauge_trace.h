@@ -37,6 +37,15 @@ struct GaugeEvent {
   std::string command;  // e.g. "INCR", "DECR"; empty for snapshot/expiry/resync
 };
 
+// A stretch of the run in which the watcher lost sight of the gauge: the MONITOR stream broke,
+// or the sampling connection failed or stalled (no sample succeeding for a while).
+struct GaugeLoss {
+  std::string what;                  // "MONITOR trace" or "sampling"
+  TimePoint at{};                    // the last moment the gauge was still seen
+  std::string how;                   // e.g. "connection reset", "no sample succeeded for 1.0s"
+  std::optional<TimePoint> back_at;  // when sampling came back (MONITOR never comes back)
+};
+
 // Everything the gauge watcher saw in one run.
 //
 // Clock mapping: MONITOR timestamps are the Redis server's wall clock. Every monitor-mode sample
@@ -66,10 +75,11 @@ struct GaugeTrace {
   std::string first_sample_error;
   uint64_t monitor_lines = 0;
   uint64_t unparsed_lines = 0;
-  uint64_t commands_on_key = 0;  // MONITOR lines that touched the key
-  uint64_t checkpoints = 0;      // checkpoints matched in the MONITOR stream
-  uint64_t divergences = 0;      // checkpoints where Redis disagreed with the replay
-  uint64_t resyncs = 0;          // times the replay restarted from a full read
+  uint64_t commands_on_key = 0;   // MONITOR lines that touched the key
+  uint64_t checkpoints = 0;       // checkpoints matched in the MONITOR stream
+  uint64_t divergences = 0;       // checkpoints where Redis disagreed with the replay
+  uint64_t resyncs = 0;           // times the replay restarted from a full read
+  std::vector<GaugeLoss> losses;  // in the order they happened
 };
 
 // Writes the trace as one JSON object with a rapidjson::Writer (instantiated for

@@ -20,6 +20,10 @@ namespace {
 constexpr auto kFinalCheckpointWait = std::chrono::seconds(2);
 // How often a lost sampling connection is retried.
 constexpr auto kReconnectEvery = std::chrono::milliseconds(100);
+// No sample succeeding for this long (or 20 intervals, whichever is larger) is a lost gauge: a
+// frozen or dead Redis, not one slow read.
+constexpr auto kStallAtLeast = std::chrono::seconds(1);
+constexpr int kStallIntervals = 20;
 
 std::string random_nonce_prefix() {
   std::random_device rd;
@@ -112,6 +116,7 @@ void GaugeWatcher::start() {
     throw UnreachableError(fmt::format("gauge watcher: pipe2 failed: {}", std::strerror(errno)));
   }
   started_ = true;
+  last_success_ = std::chrono::steady_clock::now();
   thread_ = std::thread(&GaugeWatcher::run, this);
 }
 
@@ -161,6 +166,7 @@ void GaugeWatcher::run_sampling() {
   while (!stop_requested_) {
     if (std::chrono::steady_clock::now() >= next) {
       sample_once();
+      check_sampling_stall(std::chrono::steady_clock::now());
       next = std::max(next + options_.interval, std::chrono::steady_clock::now());
     }
     wait_until(next);
@@ -195,6 +201,11 @@ void GaugeWatcher::read_monitor() {
   auto lost = [&](const std::string& why) {
     tracer_->mark_inexact(fmt::format("MONITOR connection lost: {}", why));
     monitor_.reset();
+    GaugeLoss loss;
+    loss.what = "MONITOR trace";
+    loss.at = std::chrono::steady_clock::now();
+    loss.how = why.empty() ? "connection closed" : why;
+    trace_.losses.push_back(loss);
   };
   if (redisBufferRead(monitor_.get()) != REDIS_OK) return lost(monitor_->errstr);
   for (;;) {
@@ -212,6 +223,32 @@ void GaugeWatcher::read_monitor() {
 
 void GaugeWatcher::record_sample_error(const std::string& error) {
   if (trace_.sample_errors++ == 0) trace_.first_sample_error = error;
+  if (error_since_success_.empty()) error_since_success_ = error;
+}
+
+void GaugeWatcher::note_sample_success(TimePoint at) {
+  last_success_ = at;
+  error_since_success_.clear();
+  if (sampling_lost_) {
+    trace_.losses[sampling_loss_index_].back_at = at;
+    sampling_lost_ = false;
+  }
+}
+
+void GaugeWatcher::check_sampling_stall(TimePoint now) {
+  if (sampling_lost_) return;
+  const Nanos stall = std::max<Nanos>(kStallAtLeast, options_.interval * kStallIntervals);
+  if (now - last_success_ < stall) return;
+  GaugeLoss loss;
+  loss.what = "sampling";
+  loss.at = last_success_;
+  loss.how = error_since_success_.empty()
+                 ? fmt::format("no sample succeeded for {:.1f}s",
+                               std::chrono::duration<double>(now - last_success_).count())
+                 : error_since_success_;
+  sampling_loss_index_ = trace_.losses.size();
+  trace_.losses.push_back(loss);
+  sampling_lost_ = true;
 }
 
 void GaugeWatcher::sample_once() {
@@ -258,6 +295,7 @@ void GaugeWatcher::sample_once() {
   sample.round_trip = received - sent;
   sample.value = *reading.value;
   trace_.samples.push_back(sample);
+  note_sample_success(sample.at);
   std::lock_guard<std::mutex> latest_lock(latest_mutex_);
   latest_ = sample;
 }

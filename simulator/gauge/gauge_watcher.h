@@ -66,6 +66,8 @@ class GaugeWatcher {
   void read_monitor();
   void wait_until(TimePoint deadline);  // reads MONITOR output meanwhile; returns early on stop
   void record_sample_error(const std::string& error);
+  void note_sample_success(TimePoint at);
+  void check_sampling_stall(TimePoint now);
   void setup_monitor();
 
   GaugeOptions options_;
@@ -87,6 +89,12 @@ class GaugeWatcher {
   bool started_ = false;
   bool stopped_ = false;
   TimePoint next_reconnect_{};
+  // Loss detection: the last successful sample, the first error since, and whether a sampling
+  // loss is open in trace_.losses.
+  TimePoint last_success_{};
+  std::string error_since_success_;
+  bool sampling_lost_ = false;
+  size_t sampling_loss_index_ = 0;
 
   GaugeTrace trace_;  // samples and error counts; owned by the thread while it runs
 };

@@ -23,6 +23,22 @@ KeyState::Type expected_type(GaugeKind kind) {
   }
 }
 
+// The client and the command name of a MONITOR line, without parsing its arguments:
+// `1700000000.123456 [0 unix:/r.sock] "EXEC"` -> {"unix:/r.sock", "EXEC"}.
+std::pair<std::string_view, std::string> peek_client_and_command(std::string_view line) {
+  size_t open = line.find('[');
+  size_t close = line.find("] \"");
+  if (open == std::string_view::npos || close == std::string_view::npos || close < open) {
+    return {};
+  }
+  size_t space = line.find(' ', open);
+  if (space == std::string_view::npos || space > close) return {};
+  std::string_view client = line.substr(space + 1, close - space - 1);
+  std::string_view rest = line.substr(close + 3);
+  std::string_view name = rest.substr(0, std::min<size_t>(rest.find('"'), 8));
+  return {client, upper_command(std::string(name))};
+}
+
 std::string describe(std::optional<int64_t> value) {
   return value ? std::to_string(*value) : std::string("unreadable");
 }
@@ -93,8 +109,67 @@ bool MonitorTracer::line_may_matter(std::string_view line) const {
   return command == "FLUSHALL" || command == "FLUSHDB" || command == "SWAPDB";
 }
 
+void MonitorTracer::route_line(std::string_view line) {
+  route_ = Route::kPending;
+  auto [client, command] = peek_client_and_command(line);
+  if (client.empty()) return;
+  if (client == "lua") {
+    end_client_run(false);
+    if (!script_step_) script_step_ = ScriptStep{replay_.value(), std::nullopt};
+    route_ = Route::kScript;
+    return;
+  }
+  flush_script_step();
+  const std::string name(client);
+  if (line.find(nonce_prefix_) != std::string_view::npos) {
+    end_client_run(false);  // a checkpoint anchors what came before it
+    return;
+  }
+  if (command == "MULTI" || command == "EXEC" || command == "DISCARD") {
+    int& open = multi_open_[name];
+    const bool executed = command == "EXEC" && open > 0;
+    if (command != "MULTI" && open > 0) --open;
+    if (command == "MULTI") ++open;
+    end_client_run(executed && run_client_ == name);
+    return;
+  }
+  if (run_client_ != name) {
+    end_client_run(false);
+    run_client_ = name;
+    run_before_ = replay_.value();
+  }
+  route_ = Route::kClientRun;
+}
+
+void MonitorTracer::flush_script_step() {
+  if (script_step_ && script_step_->event && script_step_->event->value != script_step_->before) {
+    pending_.push_back(std::move(*script_step_->event));
+  }
+  script_step_.reset();
+}
+
+void MonitorTracer::end_client_run(bool atomic) {
+  if (atomic) {
+    if (!run_events_.empty() && run_events_.back().value != run_before_) {
+      GaugeEvent e = std::move(run_events_.back());
+      e.command = "EXEC";
+      pending_.push_back(std::move(e));
+    }
+  } else {
+    for (auto& e : run_events_) pending_.push_back(std::move(e));
+  }
+  run_events_.clear();
+  run_client_.clear();
+  run_before_.reset();
+}
+
 void MonitorTracer::on_line(std::string_view text) {
   ++monitor_lines_;
+  route_line(text);
+  struct RouteReset {
+    Route& route;
+    ~RouteReset() { route = Route::kPending; }
+  } route_reset{route_};
   if (!line_may_matter(text)) return;
   auto line = parse_monitor_line(text);
   if (!line) {
@@ -198,6 +273,15 @@ void MonitorTracer::emit(int64_t redis_us, EventOrigin origin, std::string comma
   e.value = replay_.value();
   e.origin = origin;
   e.command = std::move(command);
+  if (route_ == Route::kScript && script_step_) {
+    e.command = "EVAL";
+    script_step_->event = std::move(e);
+    return;
+  }
+  if (route_ == Route::kClientRun) {
+    run_events_.push_back(std::move(e));
+    return;
+  }
   pending_.push_back(std::move(e));
 }
 
@@ -232,6 +316,8 @@ TimePoint MonitorTracer::map_after_last_anchor(int64_t redis_us) const {
 }
 
 void MonitorTracer::finish(GaugeTrace& trace) {
+  flush_script_step();
+  end_client_run(false);
   for (auto& e : pending_) {
     e.at = map_after_last_anchor(e.redis_time_us);
     if (!events_.empty()) e.at = std::max(e.at, events_.back().at);

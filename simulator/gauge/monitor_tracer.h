@@ -64,6 +64,20 @@ class MonitorTracer {
     TimePoint mid() const { return sent + (received - sent) / 2; }
   };
 
+  // Atomic steps. A script's commands are the run of "lua" lines after its EVAL/EVALSHA/FCALL
+  // line. A transaction's are printed together when EXEC runs them, just before the EXEC line;
+  // clients on one unix socket share a name, so the block is found as the run of consecutive
+  // lines from the EXEC's client name. No client can read the values inside either, so only the
+  // value after the step is an event.
+  struct ScriptStep {
+    std::optional<int64_t> before;
+    std::optional<GaugeEvent> event;
+  };
+  enum class Route { kPending, kClientRun, kScript };
+  void route_line(std::string_view line);
+  void flush_script_step();
+  void end_client_run(bool atomic);
+
   bool line_may_matter(std::string_view line) const;
   void on_checkpoint(uint64_t seq, int64_t redis_us);
   bool agrees(const KeySnapshot& snapshot) const;
@@ -86,6 +100,13 @@ class MonitorTracer {
   std::map<uint64_t, Checkpoint> checkpoints_;  // read, ECHO not yet seen in the stream
   std::optional<Anchor> last_anchor_;
   Nanos clock_uncertainty_{0};
+
+  std::map<std::string, int> multi_open_;  // MULTIs not yet closed by EXEC/DISCARD, by client
+  std::optional<ScriptStep> script_step_;
+  std::string run_client_;  // the client name of the current run of lines, empty: none
+  std::optional<int64_t> run_before_;
+  std::vector<GaugeEvent> run_events_;  // held until the run ends: one step or several
+  Route route_ = Route::kPending;       // where emit() puts the current line's event
 
   std::vector<GaugeEvent> pending_;  // events after the last anchor, `at` not yet known
   std::vector<GaugeEvent> events_;

@@ -264,7 +264,8 @@ ParsedCommand parse_command_line(int argc, char** argv) {
   app.footer(
       "\nExit codes: 0 pass, 1 a check failed, 2 usage or configuration error (also: --report or "
       "stdout could not be written), 3 target or Redis unreachable before the run, 4 run invalid "
-      "(the generator fell behind), 130 interrupted (SIGINT, SIGTERM or SIGHUP).");
+      "(the generator fell behind), 5 incomplete (nothing failed but a check could not be judged, "
+      "or no call was decided), 130 interrupted (SIGINT, SIGTERM or SIGHUP).");
   app.get_formatter()->column_width(34);
   app.require_subcommand(0, 1);
 

@@ -16,6 +16,7 @@
 #include "run/call_setup.h"
 #include "run/interrupt.h"
 #include "run/run_report.h"
+#include "verify/run_verdict.h"
 #include "verify/verifier.h"
 #include "verify/verify_options.h"
 #include "verify/verify_report.h"
@@ -138,6 +139,14 @@ int run_command(const Options& options) {
   input.options = cap.verify;
   input.origin = run_started;
   Verification verification = verify(input);
+  RunVerdictInput verdict_input;
+  verdict_input.invalid = summary.invalid;
+  verdict_input.invalid_reason = summary.invalid_reason;
+  verdict_input.interrupted = interrupted;
+  verdict_input.verification = &verification;
+  const RunDecision decision = decide_run_verdict(verdict_input);
+  verification.verdict = to_string(decision.verdict);
+  verification.verdict_line = decision.line();
 
   std::fputs(format_run_summary(summary).c_str(), stdout);
   if (watcher.enabled()) {
@@ -146,6 +155,8 @@ int run_command(const Options& options) {
   std::fputs(render_verification_text(verification).c_str(), stdout);
   if (report) {
     write_json_report(*report, summary, [&](JsonWriter& w) {
+      w.Key("verdict");
+      w.String(verification.verdict.c_str());
       w.Key("verification");
       write_verification_json(w, verification);
       w.Key("admitted_live");
@@ -154,9 +165,9 @@ int run_command(const Options& options) {
       write_gauge_trace_json(w, trace, run_started);
     });
   }
-  if (summary.invalid) return kExitInvalidRun;
-  if (interrupted) return kExitInterrupted;
-  return verification.failed() ? kExitCheckFailed : kExitPass;
+  // decide_run_verdict ranks INVALID > INTERRUPTED > FAIL > INCOMPLETE > PASS; the report's
+  // last line and the JSON say the same word.
+  return decision.exit_code;
 }
 
 }  // namespace callsim

@@ -38,6 +38,9 @@ struct CheckResult {
   std::vector<Metric> metrics;
   std::optional<Offense> offense;  // set on FAIL
   std::vector<std::string> warnings;
+  // A SKIP that leaves the run unjudged (the gauge went away, no call was decided), as opposed
+  // to one the configuration asked for (--gauge none): it makes the run INCOMPLETE.
+  bool incomplete = false;
 
   const Metric* metric(const std::string& name) const;
   int64_t value(const std::string& name, int64_t fallback = 0) const;

@@ -22,6 +22,8 @@ struct BurstContext {
   const GaugeTimeline* gauge = nullptr;  // null: no gauge (--gauge none)
   std::optional<int64_t> baseline;       // the gauge before the whole run
   VerifyOptions options;
+  const GaugeTrace* trace = nullptr;  // the raw trace behind `gauge`, for hints in messages
+  TimePoint origin{};                 // the run's start, for times in messages
 
   AdmittedTimeline admitted() const { return AdmittedTimeline(calls); }
 };

@@ -47,7 +47,64 @@ bool skip_without_gauge(const BurstContext& b, CheckResult& r, bool needs_baseli
     return false;
   }
   r.verdict = Verdict::kSkip;
+  r.incomplete = b.gauge != nullptr;  // a gauge was asked for and could not be used
   return true;
+}
+
+// "the gauge's sampling was lost at +1.52s (connection refused), back at +3.00s"
+std::string describe_blind(const BurstContext& b, const GaugeTimeline::Blind& blind) {
+  std::string out = fmt::format("the gauge's {} was lost at {} ({})", blind.what,
+                                format_offset(b.origin, blind.from), blind.how);
+  if (blind.to != TimePoint::max()) out += ", back at " + format_offset(b.origin, blind.to);
+  return out;
+}
+
+// A check that found nothing wrong but needed the gauge over [from, to] while it was lost SKIPs
+// unjudged: passing on the part of the run before the loss would be a claim without evidence.
+bool skip_if_blind(const BurstContext& b, CheckResult& r, TimePoint from, TimePoint to,
+                   const char* needed) {
+  if (r.offense) return false;
+  const GaugeTimeline::Blind* blind = b.gauge->blind_in(from, to);
+  if (!blind) return false;
+  r.verdict = Verdict::kSkip;
+  r.incomplete = true;
+  r.summary = fmt::format("{}: not seen {}", describe_blind(b, *blind), needed);
+  return true;
+}
+
+// A TTL running out explains a drop no command made: "the gauge dropped to 49 at +3.2s when
+// get:calls:active_count expired (TTL)".
+std::optional<std::string> expiry_note(const BurstContext& b, TimePoint from, TimePoint to) {
+  if (!b.trace || !b.trace->monitored) return std::nullopt;
+  for (const auto& e : b.trace->events) {
+    if (e.origin != EventOrigin::kExpiry || e.at < from || e.at > to) continue;
+    return fmt::format("the gauge dropped to {} at {} when {} expired (TTL)",
+                       e.value ? std::to_string(*e.value) : std::string("nothing"),
+                       format_offset(b.origin, e.at), b.trace->source);
+  }
+  return std::nullopt;
+}
+
+// Why a gauge may disagree with the calls without ever moving: it is not the server's counter.
+std::optional<std::string> untouched_key_hint(const BurstContext& b, int max_live) {
+  if (max_live <= 0 || !b.trace) return std::nullopt;
+  const auto& points = b.gauge->points();
+  auto [first, last] = b.gauge->range(b.window_start, observed_end(b));
+  std::optional<int64_t> value = b.gauge->value_at(b.window_start);
+  for (size_t i = first; i < last; ++i) {
+    if (value && points[i].value != *value) return std::nullopt;
+    value = points[i].value;
+  }
+  if (!value) return std::nullopt;
+  if (b.trace->monitored && b.trace->exact && b.trace->commands_on_key == 0) {
+    return fmt::format(
+        "no command touched {} during the run: is --gauge the key the server counts in?",
+        b.trace->source);
+  }
+  return fmt::format(
+      "{} never moved from {} while up to {} calls were admitted: is --gauge the key the server "
+      "counts in?",
+      b.trace->source, *value, max_live);
 }
 
 std::optional<TimePoint> last_end(const BurstContext& b) {
@@ -124,6 +181,8 @@ CheckResult check_gauge_within_cap(const BurstContext& b) {
   if (points.empty()) {
     r.verdict = Verdict::kSkip;
     r.summary = "the gauge was not read during the burst";
+    r.incomplete = true;
+  } else if (skip_if_blind(b, r, b.window_start, b.window_end, "while the calls were live")) {
   } else if (r.offense) {
     r.verdict = Verdict::kFail;
     r.summary = fmt::format("gauge reached {} (cap {}), over the cap for {} ({})", max_gauge, cap,
@@ -158,8 +217,19 @@ CheckResult check_gauge_consistent(const BurstContext& b) {
   to = std::min({to, b.window_end, b.gauge->observed_until()});
   if (to <= from) {
     r.verdict = Verdict::kSkip;
-    r.summary = fmt::format("no steady period: the first call ended {} after the last admission",
-                            human_duration(first_end ? *first_end - *last_decision : Nanos(0)));
+    if (first_end && *first_end < *last_decision) {
+      r.summary =
+          fmt::format("no steady period: the first call ended {} before the last call was decided",
+                      human_duration(*last_decision - *first_end));
+    } else if (first_end) {
+      r.summary = fmt::format(
+          "no steady period: the first call ended only {} after the last call was decided "
+          "(less than twice the {} grace)",
+          human_duration(*first_end - *last_decision), human_duration(grace));
+    } else {
+      r.summary = "no steady period: the gauge was not seen after the last call was decided";
+      r.incomplete = true;
+    }
     return r;
   }
   const int live = b.admitted().live_at(from);
@@ -175,6 +245,7 @@ CheckResult check_gauge_consistent(const BurstContext& b) {
   if (checked.empty()) {
     r.verdict = Verdict::kSkip;
     r.summary = "the gauge was not read while the calls were steady";
+    r.incomplete = true;
     return r;
   }
   int64_t lo = checked.front().value, hi = lo;
@@ -193,12 +264,30 @@ CheckResult check_gauge_consistent(const BurstContext& b) {
   }
   r.set("min_gauge", lo, Fold::kMin);
   r.set("max_gauge", hi);
-  if (r.offense) {
+  const bool unseen_end = first_end && b.gauge->observed_until() < *first_end - grace;
+  if (skip_if_blind(b, r, from, first_end ? *first_end - grace : TimePoint::max(),
+                    "while the calls were steady")) {
+  } else if (!r.offense && unseen_end) {
+    r.verdict = Verdict::kSkip;
+    r.incomplete = true;
+    r.summary = fmt::format(
+        "the gauge was last seen at {}, before the steady calls ended at {}: not judged",
+        format_offset(b.origin, b.gauge->observed_until()),
+        format_offset(b.origin, *first_end - grace));
+  } else if (r.offense) {
     r.verdict = Verdict::kFail;
     r.summary = fmt::format(
         "gauge {}..{} while {} calls were live and steady (expected {} = "
         "baseline {} + {})",
         lo, hi, live, expected, *b.baseline, live);
+    if (auto hint = untouched_key_hint(b, live)) {
+      r.summary += ": " + *hint;
+      r.warnings.push_back(*hint);
+    }
+    if (auto note = expiry_note(b, b.window_start, to)) {
+      r.summary += ": " + *note;
+      r.warnings.push_back(*note);
+    }
   } else {
     r.verdict = Verdict::kPass;
     r.summary = fmt::format("gauge = {} = baseline {} + {} live for {} of steady calls ({} {})",
@@ -221,7 +310,11 @@ CheckResult check_no_leak(const BurstContext& b) {
   const TimePoint until = observed_end(b);
   if (until < *ended) {
     r.verdict = Verdict::kSkip;
+    r.incomplete = true;
     r.summary = "the gauge was not read after the last call ended";
+    if (const GaugeTimeline::Blind* blind = b.gauge->blind_in(b.window_start, *ended)) {
+      r.summary = describe_blind(b, *blind) + ": not seen after the last call ended";
+    }
     return r;
   }
   const int64_t baseline = *b.baseline;
@@ -243,6 +336,7 @@ CheckResult check_no_leak(const BurstContext& b) {
   r.set("settle_limit_us", to_us(b.options.settle));
   const Nanos waited = until - *ended;
   if (final_value == baseline && took <= b.options.settle) {
+    if (skip_if_blind(b, r, *ended, until, "while the calls' slots were released")) return r;
     r.verdict = Verdict::kPass;
     r.summary = fmt::format("gauge back to baseline {} {} after the last call ended (--settle {})",
                             baseline, human_duration(took), human_duration(b.options.settle));
@@ -269,6 +363,10 @@ CheckResult check_no_leak(const BurstContext& b) {
                          b.gauge->value_at(o.at).value_or(final_value), baseline,
                          saturating_abs(saturating_sub(final_value, baseline)), kind);
   }
+  if (auto note = expiry_note(b, b.window_start, until)) {
+    r.summary += ": " + *note;
+    r.warnings.push_back(*note);
+  }
   // Calls that ended abnormally are the likely culprits of a leak.
   std::vector<const CallRecord*> abnormal;
   for (const CallRecord* c : b.calls) {
@@ -288,6 +386,7 @@ CheckResult check_never_negative(const BurstContext& b) {
   if (points.empty()) {
     r.verdict = Verdict::kSkip;
     r.summary = "the gauge was not read during the burst";
+    r.incomplete = true;
     return r;
   }
   int64_t lo = points.front().value;
@@ -304,6 +403,7 @@ CheckResult check_never_negative(const BurstContext& b) {
   r.set("min_gauge", lo, Fold::kMin);
   r.verdict = r.offense ? Verdict::kFail : Verdict::kPass;
   r.summary = fmt::format("lowest gauge {} ({})", lo, gauge_source(b));
+  skip_if_blind(b, r, b.window_start, b.window_end, "during the burst");
   return r;
 }
 

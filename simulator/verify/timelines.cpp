@@ -17,7 +17,22 @@ GaugeTimeline GaugeTimeline::from_trace(const GaugeTrace& trace) {
   }
   for (const auto& e : trace.events) observed = std::max(observed, e.at);
   for (const auto& s : trace.samples) observed = std::max(observed, s.at);
-  return from_points(std::move(points), exact, observed);
+  GaugeTimeline t = from_points(std::move(points), exact, observed);
+  // An exact trace saw every value even while sampling stalled; samples are blind while lost.
+  if (!exact) {
+    for (const auto& loss : trace.losses) {
+      if (loss.what != "sampling") continue;
+      t.blind_.push_back({loss.at, loss.back_at.value_or(TimePoint::max()), loss.what, loss.how});
+    }
+  }
+  return t;
+}
+
+const GaugeTimeline::Blind* GaugeTimeline::blind_in(TimePoint from, TimePoint to) const {
+  for (const auto& b : blind_) {
+    if (b.from <= to && from <= b.to) return &b;
+  }
+  return nullptr;
 }
 
 GaugeTimeline GaugeTimeline::from_points(std::vector<Point> points, bool exact,

@@ -19,6 +19,13 @@ class GaugeTimeline {
     int64_t value = 0;
   };
 
+  // A stretch in which the gauge was not seen (GaugeTrace::losses that blind this timeline).
+  struct Blind {
+    TimePoint from{};
+    TimePoint to = TimePoint::max();  // max: the gauge never came back
+    std::string what, how;            // GaugeLoss::what and ::how
+  };
+
   static GaugeTimeline from_trace(const GaugeTrace& trace);
   static GaugeTimeline from_points(std::vector<Point> points, bool exact, TimePoint observed_until);
 
@@ -31,8 +38,12 @@ class GaugeTimeline {
   std::optional<int64_t> value_at(TimePoint t) const;
   // Indices [first, last) of the points with at in (from, to].
   std::pair<size_t, size_t> range(TimePoint from, TimePoint to) const;
+  // The first blind stretch overlapping [from, to], or null.
+  const Blind* blind_in(TimePoint from, TimePoint to) const;
+  const std::vector<Blind>& blind() const { return blind_; }
 
  private:
+  std::vector<Blind> blind_;
   std::vector<Point> points_;
   bool exact_ = false;
   TimePoint observed_until_{};

@@ -7,6 +7,7 @@
 
 #include "verify/checks.h"
 #include "verify/safe_math.h"
+#include "verify/run_verdict.h"
 
 namespace callsim {
 
@@ -56,8 +57,20 @@ std::string total_summary(const CheckResult& r, size_t bursts) {
   return r.summary;
 }
 
-std::string describe_gauge(const GaugeTrace* trace) {
+std::string describe_gauge(const GaugeTrace* trace, TimePoint origin) {
   if (!trace || trace->kind == GaugeKind::kNone) return "no gauge (--gauge none)";
+  // A lost gauge leads the header: whatever follows describes only what was seen.
+  std::string lost;
+  for (const auto& loss : trace->losses) {
+    lost +=
+        fmt::format("{} lost at {} ({}){}; ", loss.what, format_offset(origin, loss.at), loss.how,
+                    loss.back_at ? ", back at " + format_offset(origin, *loss.back_at) : "");
+  }
+  if (!lost.empty()) {
+    return lost + fmt::format("{} sampled every {} ({} samples, {} errors)", trace->source,
+                              human_duration(trace->interval), trace->samples.size(),
+                              trace->sample_errors);
+  }
   if (trace->monitored && trace->exact) {
     return fmt::format("exact MONITOR trace of {} ({} commands on the key, {} checkpoints)",
                        trace->source, trace->commands_on_key, trace->checkpoints);
@@ -87,13 +100,21 @@ CheckResult fold_bursts(const std::vector<const CheckResult*>& per_burst,
   if (per_burst.empty()) return out;
   out.name = per_burst.front()->name;
   if (per_burst.size() == 1) return *per_burst.front();
-  int64_t failed = 0, passed = 0;
+  int64_t failed = 0, passed = 0, unjudged = 0;
+  const CheckResult* first_unjudged = nullptr;
   std::map<std::string, size_t> seen;  // metric name -> index in out.metrics
   size_t warnings = 0;
   for (size_t i = 0; i < per_burst.size(); ++i) {
     const CheckResult& r = *per_burst[i];
     if (r.verdict == Verdict::kFail) ++failed;
     if (r.verdict == Verdict::kPass) ++passed;
+    if (r.verdict == Verdict::kSkip && r.incomplete) {
+      if (!first_unjudged) {
+        first_unjudged = &r;
+        out.summary = fmt::format("burst {}: {}", burst_numbers[i] + 1, r.summary);
+      }
+      ++unjudged;
+    }
     if (r.verdict == Verdict::kFail && !out.offense) {
       out.offense = r.offense;
       out.summary = fmt::format("burst {}: {}", burst_numbers[i] + 1, r.summary);
@@ -136,6 +157,12 @@ CheckResult fold_bursts(const std::vector<const CheckResult*>& per_burst,
   if (failed > 0) {
     out.verdict = Verdict::kFail;
     out.summary = fmt::format("{} of {} bursts failed; first {}", failed, bursts, out.summary);
+  } else if (unjudged > 0) {
+    // Passing the bursts before the gauge went away is no pass for the run.
+    out.verdict = Verdict::kSkip;
+    out.incomplete = true;
+    out.summary =
+        fmt::format("{} of {} bursts could not be judged; first {}", unjudged, bursts, out.summary);
   } else if (passed > 0) {
     out.verdict = Verdict::kPass;
     out.summary = total_summary(out, per_burst.size());
@@ -147,10 +174,54 @@ CheckResult fold_bursts(const std::vector<const CheckResult*>& per_burst,
   return out;
 }
 
+namespace {
+
+// "no call was decided (10 calls: 10 interrupted)": why a run without a single admission or
+// rejection proves nothing about the cap.
+std::optional<std::string> undecided_reason(const std::vector<CallRecord>* calls) {
+  if (!calls || calls->empty()) return std::string("no call was placed");
+  std::map<Outcome, size_t> undecided;
+  for (const auto& c : *calls) {
+    if (decision_time(c)) return std::nullopt;
+    ++undecided[c.outcome];
+  }
+  std::string counts;
+  for (const auto& [outcome, n] : undecided) {
+    counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", n, to_string(outcome));
+  }
+  return fmt::format(
+      "no call was decided ({} call{}: {}; none was admitted or turned away before the run "
+      "ended)",
+      calls->size(), calls->size() == 1 ? "" : "s", counts);
+}
+
+}  // namespace
+
+void conclude(Verification& v, const std::vector<CallRecord>* calls) {
+  v.incomplete.clear();
+  if (auto reason = undecided_reason(calls)) v.incomplete.push_back(*reason);
+  // One entry for all unjudged checks, with the first one's reason: they usually share it.
+  std::string names;
+  const CheckResult* first = nullptr;
+  for (const auto& r : v.total) {
+    if (r.verdict == Verdict::kSkip && r.incomplete) {
+      names += (names.empty() ? "" : ", ") + r.name;
+      if (!first) first = &r;
+    }
+  }
+  if (first)
+    v.incomplete.push_back(fmt::format("{} could not be judged: {}", names, first->summary));
+  RunVerdictInput in;
+  in.verification = &v;
+  RunDecision d = decide_run_verdict(in);
+  v.verdict = to_string(d.verdict);
+  v.verdict_line = d.line();
+}
+
 Verification verify(const VerifyInput& input) {
   Verification v;
   v.cap = input.options.cap;
-  v.gauge = describe_gauge(input.trace);
+
   std::map<int, std::vector<const CallRecord*>> by_burst;
   if (input.calls) {
     for (const auto& c : *input.calls) by_burst[c.burst].push_back(&c);
@@ -164,6 +235,7 @@ Verification verify(const VerifyInput& input) {
     v.origin = start_time(input.calls->front());
     for (const auto& c : *input.calls) v.origin = std::min(v.origin, start_time(c));
   }
+  v.gauge = describe_gauge(input.trace, v.origin);
 
   std::vector<std::pair<int, TimePoint>> starts;
   for (const auto& [burst, calls] : by_burst) {
@@ -183,6 +255,8 @@ Verification verify(const VerifyInput& input) {
     ctx.gauge = gauge ? &*gauge : nullptr;
     ctx.baseline = input.baseline;
     ctx.options = input.options;
+    ctx.trace = input.trace;
+    ctx.origin = v.origin;
     BurstVerdicts bv;
     bv.burst = ctx.burst;
     bv.window_start = ctx.window_start;
@@ -197,6 +271,7 @@ Verification verify(const VerifyInput& input) {
     for (const auto& b : v.bursts) per_burst.push_back(&b.checks[c]);
     v.total.push_back(fold_bursts(per_burst, numbers));
   }
+  conclude(v, input.calls);
   return v;
 }
 

@@ -68,6 +68,10 @@ void write_check(JsonWriter& w, const CheckResult& r, TimePoint origin) {
   w.StartArray();
   for (const auto& warning : r.warnings) write_string(w, warning);
   w.EndArray();
+  if (r.incomplete) {
+    w.Key("incomplete");
+    w.Bool(true);
+  }
   w.Key("offense");
   write_offense(w, r.offense, origin);
 }
@@ -106,11 +110,7 @@ std::string render_verification_text(const Verification& v) {
     }
     for (const auto& warning : r.warnings) out += fmt::format("{}warning: {}\n", indent, warning);
   }
-  std::string failed;
-  for (const auto& r : v.total) {
-    if (r.verdict == Verdict::kFail) failed += (failed.empty() ? "" : ", ") + r.name;
-  }
-  out += failed.empty() ? "VERDICT: PASS\n" : fmt::format("VERDICT: FAIL ({})\n", failed);
+  out += v.verdict_line + "\n";
   return out;
 }
 
@@ -118,7 +118,13 @@ template <typename JsonWriter>
 void write_verification_json(JsonWriter& w, const Verification& v) {
   w.StartObject();
   w.Key("verdict");
-  w.String(v.failed() ? "FAIL" : "PASS");
+  write_string(w, v.verdict);
+  w.Key("verdict_line");
+  write_string(w, v.verdict_line);
+  w.Key("incomplete");
+  w.StartArray();
+  for (const auto& reason : v.incomplete) write_string(w, reason);
+  w.EndArray();
   w.Key("cap");
   w.Int(v.cap);
   w.Key("gauge");

@@ -52,6 +52,10 @@ RedisServer::RedisServer(Options options) : options_(std::move(options)) {
 
 RedisServer::~RedisServer() = default;
 
+void RedisServer::signal(int signo) {
+  process_->signal(signo);
+}
+
 std::string RedisServer::tcp_url() const {
   if (!port_) throw std::logic_error("RedisServer started without TCP");
   std::string auth = options_.password.empty() ? "" : ":" + options_.password + "@";

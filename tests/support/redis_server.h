@@ -42,6 +42,9 @@ class RedisServer {
   RedisContextPtr connect() const;
   // Runs one command and returns its reply; throws on a connection error.
   RedisReplyPtr command(const char* format, ...) const;
+  // Sends the server a signal mid-test: SIGKILL for a Redis that dies, SIGSTOP for one that
+  // freezes (SIGCONT thaws it).
+  void signal(int signo);
 
  private:
   TempDir dir_;

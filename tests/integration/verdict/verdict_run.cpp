@@ -49,6 +49,7 @@ void read_report(const std::string& path, VerdictRun& run) {
     ADD_FAILURE() << "no readable verification in the report " << path << "\n" << run.describe();
     return;
   }
+  if (doc.HasMember("verdict")) run.verdict = doc["verdict"].GetString();
   const auto& verification = doc["verification"];
   run.bursts = verification["bursts"].GetInt();
   for (const auto& check : verification["checks"].GetArray()) {
@@ -138,7 +139,8 @@ std::vector<std::string> burst_args(int bursts, const std::string& hold) {
 }
 
 VerdictRun run_callsim_against_bot(const std::vector<std::string>& bot_args,
-                                   const std::vector<std::string>& callsim_args) {
+                                   const std::vector<std::string>& callsim_args,
+                                   const std::function<void(RedisServer&)>& while_running) {
   VerdictRun run;
   TempDir dir;
   RedisServer redis(RedisServer::Options{/*tcp=*/false, /*password=*/""});
@@ -199,6 +201,7 @@ VerdictRun run_callsim_against_bot(const std::vector<std::string>& bot_args,
 
   auto started = std::chrono::steady_clock::now();
   ChildProcess callsim(callsim_argv, dir.path() + "/callsim.txt");
+  if (while_running) while_running(redis);
   std::optional<int> status = callsim.wait_for(callsim_timeout(callsim_args));
   run.took = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
@@ -206,6 +209,12 @@ VerdictRun run_callsim_against_bot(const std::vector<std::string>& bot_args,
   if (!status) callsim.stop();
   run.exit_code = status.value_or(-1);
   run.callsim_output = callsim.output();
+  {
+    std::string text = run.callsim_output;
+    while (!text.empty() && text.back() == '\n') text.pop_back();
+    run.verdict_text =
+        text.substr(text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1);
+  }
   bot.stop();
   run.bot_output = bot.output();
   if (!status) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -31,6 +32,8 @@ struct VerdictRun {
   int exit_code = -1;  // -1: callsim did not finish within its timeout
   bool bot_survived = false;
   int bursts = 0;
+  std::string verdict;       // the report's top-level "verdict" (PASS, FAIL, INCOMPLETE, ...)
+  std::string verdict_text;  // the last line callsim printed
   std::map<std::string, CheckVerdicts> checks;  // by check name; empty when there is no report
   std::string callsim_output;
   std::string bot_output;
@@ -57,8 +60,12 @@ std::vector<std::string> burst_args(int bursts, const std::string& hold);
 // kCap, speaking the repo's fixtures) and callsim run with `callsim_args` against it, writing a
 // JSON report. Both programs reach Redis over its unix socket. Records a test failure (and
 // returns exit_code -1) when the bot does not start or callsim does not finish in time.
+// `while_running`, when given, is called with the Redis server once callsim has started (to
+// kill or freeze it mid-run).
+class RedisServer;
 VerdictRun run_callsim_against_bot(const std::vector<std::string>& bot_args,
-                                   const std::vector<std::string>& callsim_args);
+                                   const std::vector<std::string>& callsim_args,
+                                   const std::function<void(RedisServer&)>& while_running = {});
 
 // Exit code 0, and every check PASSed in the total and in each of `bursts` bursts.
 testing::AssertionResult every_check_passed(const VerdictRun& run, int bursts);

@@ -73,15 +73,14 @@ TEST(GaugeWatcher, LuaBackoffExcursionIsTracedExactly) {
   GaugeTrace t = w.stop();
   EXPECT_TRUE(t.exact) << t.not_exact_reason;
   EXPECT_TRUE(t.monitored);
-  // 0 (snapshot), three admissions, the excursion to 4 and back, one release.
-  EXPECT_EQ(traced_values(t), (std::vector<int64_t>{0, 1, 2, 3, 4, 3, 2}));
-  auto excursion = std::find_if(t.events.begin(), t.events.end(),
-                                [](const GaugeEvent& e) { return e.value == 4; });
-  ASSERT_NE(excursion, t.events.end());
-  EXPECT_EQ(excursion->origin, EventOrigin::kScript);
-  EXPECT_EQ(excursion->command, "INCR");
-  EXPECT_EQ(std::next(excursion)->command, "DECR");
-  EXPECT_EQ(std::next(excursion)->origin, EventOrigin::kScript);
+  // 0 (snapshot), three admissions, one release. The back-off's INCR to 4 and DECR to 3 run in
+  // one script: no client can read the 4, so it is no event (it was one before issue 11).
+  EXPECT_EQ(traced_values(t), (std::vector<int64_t>{0, 1, 2, 3, 2}));
+  EXPECT_EQ(traced_max(t), 3);
+  EXPECT_EQ(t.events[1].origin, EventOrigin::kScript);
+  EXPECT_EQ(t.events[1].command, "EVAL");
+  EXPECT_EQ(t.events.back().origin, EventOrigin::kClient);
+  EXPECT_EQ(t.events.back().command, "DECR");
   EXPECT_EQ(t.divergences, 0u);
   EXPECT_GT(t.checkpoints, 0u);
   EXPECT_FALSE(t.samples.empty());
@@ -121,11 +120,15 @@ TEST(GaugeWatcher, ConcurrentScriptsAndReleasesMatchRedisMaximumAndFinalValue) {
   EXPECT_EQ(t.divergences, 0u);  // every checkpoint (one per ms) agreed with the replay
   ASSERT_FALSE(t.events.empty());
   EXPECT_EQ(t.events.back().value, real_final);
-  EXPECT_EQ(traced_max(t), real_max);
-  size_t script_incrs = std::count_if(t.events.begin(), t.events.end(), [](const GaugeEvent& e) {
-    return e.origin == EventOrigin::kScript && e.command == "INCR";
+  // calls:max records the value inside the scripts, back-offs included (cap + 1); a client
+  // only ever sees the value after a script, so the traced maximum is the cap.
+  EXPECT_EQ(real_max, 6);
+  EXPECT_EQ(traced_max(t), 5);
+  // One event per admitting script; a back-off leaves the value as it was, so it is none.
+  size_t script_steps = std::count_if(t.events.begin(), t.events.end(), [](const GaugeEvent& e) {
+    return e.origin == EventOrigin::kScript && e.command == "EVAL";
   });
-  EXPECT_EQ(script_incrs, static_cast<size_t>(kThreads * kAttempts));
+  EXPECT_EQ(script_steps, static_cast<size_t>(admitted.load()));
   for (size_t i = 1; i < t.events.size(); ++i) ASSERT_GE(t.events[i].at, t.events[i - 1].at);
 }
 
@@ -182,7 +185,8 @@ TEST(GaugeWatcher, TransactionsAreReplayedAndAbortedOnesAreNot) {
 
   GaugeTrace t = w.stop();
   EXPECT_TRUE(t.exact) << t.not_exact_reason;
-  EXPECT_EQ(traced_values(t), (std::vector<int64_t>{0, 1, 6, 5, 15, 16, 17, 18, 19}));
+  // Each EXEC and each script is one step: only the value after it is an event.
+  EXPECT_EQ(traced_values(t), (std::vector<int64_t>{0, 5, 15, 17, 19}));
   EXPECT_EQ(t.events.back().value, 19);
 }
 
@@ -205,8 +209,9 @@ return 1)";
   c({"SREM", "calls:active", "CA2", "CA9"});
   GaugeTrace t = w.stop();
   EXPECT_TRUE(t.exact) << t.not_exact_reason;
-  // CA3 and CA4 each touch 4 and are taken back out; re-adding CA1 changes nothing.
-  EXPECT_EQ(traced_values(t), (std::vector<int64_t>{1, 2, 3, 4, 3, 4, 3, 2}));
+  // Re-adding CA1 changes nothing.
+  // CA3 and CA4 touch 4 only inside their scripts: no client can read it, so no event.
+  EXPECT_EQ(traced_values(t), (std::vector<int64_t>{1, 2, 3, 2}));
   EXPECT_EQ(t.events.back().value, c.integer({"SCARD", "calls:active"}));
 
   c({"ZADD", "calls:z", "100", "CA1", "200", "CA2"});

@@ -234,3 +234,72 @@ TEST(MonitorTracer, IgnoresOtherWatchersCheckpointsAndOtherKeys) {
 
 }  // namespace
 }  // namespace callsim
+
+namespace callsim {
+namespace {
+
+using std::chrono::microseconds;
+
+const TimePoint t1 = TimePoint(std::chrono::seconds(700));
+
+// Lines exactly as Redis 7 MONITOR printed them for a Lua back-off (INCR, over the cap, DECR)
+// and for a MULTI/EXEC doing the same, with the cap at 3 and the counter at 3.
+TEST(MonitorTracer, AScriptIsOneStepAndItsBackOffIsNoEvent) {
+  Stream s;
+  s.counter_checkpoint(1, 1000, t1, t1 + microseconds(100), 3);
+  s.tracer().on_line(
+      "1700000000.001100 [0 unix:/tmp/r.sock] \"EVALSHA\" "
+      "\"8f0e1b6a1d9e7c3b2a4f5d6e7c8b9a0f1e2d3c4b\" \"1\" \"g\" \"3\"");
+  s.tracer().on_line("1700000000.001110 [0 lua] \"INCR\" \"g\"");
+  s.tracer().on_line("1700000000.001120 [0 lua] \"DECR\" \"g\"");
+  // An admission by the next script: the value after it is the event.
+  s.tracer().on_line(
+      "1700000000.001200 [0 unix:/tmp/r.sock] \"EVAL\" \"local n = redis.call('INCR', "
+      "KEYS[1])\" \"1\" \"g\"");
+  s.tracer().on_line("1700000000.001210 [0 lua] \"INCR\" \"g\"");
+  s.tracer().on_line("1700000000.001300 [0 127.0.0.1:5000] \"DECR\" \"g\"");
+  s.counter_checkpoint(2, 2000, t1 + microseconds(1000), t1 + microseconds(1100), 3);
+  GaugeTrace t = s.finish();
+  EXPECT_TRUE(t.exact) << t.not_exact_reason;
+  // Before: {3, 4, 3, 4, 3}: the 4 inside the back-off was an "overshoot" no client could read.
+  ASSERT_EQ(values(t), (std::vector<int64_t>{3, 4, 3}));
+  EXPECT_EQ(t.events[1].origin, EventOrigin::kScript);
+  EXPECT_EQ(t.events[1].command, "EVAL");
+  EXPECT_EQ(t.events[2].origin, EventOrigin::kClient);
+  EXPECT_EQ(t.commands_on_key, 4u);
+}
+
+TEST(MonitorTracer, ATransactionIsOneStepAndOtherClientsStayOutOfIt) {
+  Stream s;
+  s.counter_checkpoint(1, 1000, t1, t1 + microseconds(100), 3);
+  s.tracer().on_line("1700000000.001100 [0 127.0.0.1:5001] \"MULTI\"");
+  // Another client's command between MULTI and the queued block is its own step.
+  s.tracer().on_line("1700000000.001150 [0 127.0.0.1:5002] \"INCR\" \"g\"");
+  s.tracer().on_line("1700000000.001200 [0 127.0.0.1:5001] \"INCR\" \"g\"");
+  s.tracer().on_line("1700000000.001201 [0 127.0.0.1:5001] \"DECR\" \"g\"");
+  s.tracer().on_line("1700000000.001202 [0 127.0.0.1:5001] \"EXEC\"");
+  s.tracer().on_line("1700000000.001300 [0 127.0.0.1:5003] \"MULTI\"");
+  s.tracer().on_line("1700000000.001310 [0 127.0.0.1:5003] \"DECR\" \"g\"");
+  s.tracer().on_line("1700000000.001311 [0 127.0.0.1:5003] \"GET\" \"g\"");
+  s.tracer().on_line("1700000000.001312 [0 127.0.0.1:5003] \"EXEC\"");
+  s.counter_checkpoint(2, 2000, t1 + microseconds(1000), t1 + microseconds(1100), 3);
+  GaugeTrace t = s.finish();
+  EXPECT_TRUE(t.exact) << t.not_exact_reason;
+  ASSERT_EQ(values(t), (std::vector<int64_t>{3, 4, 3}));
+  EXPECT_EQ(t.events[1].command, "INCR");
+  EXPECT_EQ(t.events[2].command, "EXEC");
+}
+
+TEST(MonitorTracer, AClientsNonAtomicBackOffStaysTwoEvents) {
+  // INCR, then a separate DECR: between them any client could read the overshoot.
+  Stream s;
+  s.counter_checkpoint(1, 1000, t1, t1 + microseconds(100), 3);
+  s.tracer().on_line("1700000000.001100 [0 127.0.0.1:5001] \"INCR\" \"g\"");
+  s.tracer().on_line("1700000000.001200 [0 127.0.0.1:5001] \"DECR\" \"g\"");
+  s.counter_checkpoint(2, 2000, t1 + microseconds(1000), t1 + microseconds(1100), 3);
+  GaugeTrace t = s.finish();
+  ASSERT_EQ(values(t), (std::vector<int64_t>{3, 4, 3}));
+}
+
+}  // namespace
+}  // namespace callsim
