@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 // Helpers shared by the fuzz targets: every target is also built as a plain executable that
 // replays its corpus (replay_main.cpp), so nothing here may depend on libFuzzer.
