@@ -1,6 +1,7 @@
 #include "monitor_line.h"
 
 #include <charconv>
+#include <limits>
 
 namespace callsim {
 
@@ -11,6 +12,9 @@ bool parse_digits(std::string_view text, int64_t& out) {
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
   return ec == std::errc() && ptr == text.data() + text.size() && out >= 0;
 }
+
+// A stamp whose microseconds would overflow int64 is not Redis's clock (found by fuzzing).
+constexpr int64_t kMaxSeconds = (std::numeric_limits<int64_t>::max() - 999'999) / 1'000'000;
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -76,7 +80,7 @@ std::optional<MonitorLine> parse_monitor_line(std::string_view line) {
   int64_t micros = 0;
   if (dot == std::string_view::npos || stamp.size() - dot - 1 != 6 ||
       !parse_digits(stamp.substr(0, dot), seconds) ||
-      !parse_digits(stamp.substr(dot + 1), micros)) {
+      !parse_digits(stamp.substr(dot + 1), micros) || seconds > kMaxSeconds) {
     return std::nullopt;
   }
   out.time_us = seconds * 1'000'000 + micros;

@@ -312,7 +312,11 @@ void MonitorTracer::anchor(const Anchor& next) {
 
 TimePoint MonitorTracer::map_after_last_anchor(int64_t redis_us) const {
   const Anchor& a = *last_anchor_;
-  return a.mid() + std::chrono::microseconds(std::max<int64_t>(0, redis_us - a.redis_us));
+  // A stamp centuries past the anchor (a broken or hostile server's clock) would overflow the
+  // nanosecond TimePoint (found by fuzzing); a day past it is already beyond any run.
+  constexpr int64_t kMaxGapUs = 86'400'000'000;
+  return a.mid() +
+         std::chrono::microseconds(std::clamp<int64_t>(redis_us - a.redis_us, 0, kMaxGapUs));
 }
 
 void MonitorTracer::finish(GaugeTrace& trace) {

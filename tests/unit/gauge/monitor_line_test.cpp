@@ -65,6 +65,16 @@ TEST(MonitorLine, RejectsMalformedLines) {
   }
 }
 
+// 18 digits of seconds used to overflow int64 microseconds (signed overflow, UBSan; found by
+// tests/fuzz/fuzz_monitor_line.cpp): such a stamp is not Redis's clock.
+TEST(MonitorLine, RejectsStampsBeyondInt64Microseconds) {
+  EXPECT_FALSE(parse_monitor_line("170000000333333330.123470 [0 lua] \"GET\" \"k\""));
+  EXPECT_FALSE(parse_monitor_line("9223372036855.000000 [0 lua] \"GET\""));
+  auto last = parse_monitor_line("9223372036853.000000 [0 lua] \"GET\"");
+  ASSERT_TRUE(last);
+  EXPECT_EQ(last->time_us, 9'223'372'036'853'000'000);
+}
+
 TEST(MonitorLine, SurvivesRandomBytes) {
   std::mt19937 rng(7);
   const std::string alphabet = "0123456789. []\"\\xaf:lu\n";

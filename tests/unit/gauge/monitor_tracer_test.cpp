@@ -199,6 +199,17 @@ TEST(MonitorTracer, MappedTimesStayInOrderWhenRedisClockSteps) {
   EXPECT_EQ(t.events[4].at, t0 + milliseconds(1) + microseconds(100));
 }
 
+// A line stamped ~485 years after the last checkpoint used to overflow the nanosecond mapping
+// (signed overflow, UBSan; found by tests/fuzz/fuzz_monitor_tracer.cpp) and land before it.
+TEST(MonitorTracer, AStampFarPastTheLastCheckpointMapsNoFurtherThanADay) {
+  Stream s;
+  s.counter_checkpoint(1, 0, t0, t0, 0);
+  s.command(15'300'000'000'020'001, {"INCR", "g"});
+  GaugeTrace t = s.finish();
+  ASSERT_EQ(t.events.size(), 2u);
+  EXPECT_EQ(t.events[1].at, t0 + std::chrono::hours(24));
+}
+
 TEST(MonitorTracer, MissingCheckpointsAndLostStreamsAreNotExact) {
   Stream s;
   s.counter_checkpoint(1, 1000, t0, t0, 0);

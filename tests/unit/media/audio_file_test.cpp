@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "child_process.h"
+#include "media/mono_audio.h"
 #include "media/mulaw.h"
 #include "ogg_opus_encoder.h"
 #include "signals.h"
@@ -51,6 +54,15 @@ TEST_F(AudioFile, Mono8kHzPcmPassesThroughUntouched) {
   auto input = test::tone(1234, 8000, 0.3, 30000);
   auto wav = test::WavBytes().fmt(1, 1, 8000, 16).data_pcm16(input).bytes();
   EXPECT_EQ(load_audio_8k(write("plain.wav", wav)), input);
+}
+
+// NaN (which the resampler makes of near-FLT_MAX float WAV samples: inf - inf) had no int16
+// value: UB that clang's UBSan stops on (tests/fuzz/corpus/audio_file/regression-nan-pcm16);
+// g++ without sanitizers happened to give 0 too, so this pins the value rather than the crash.
+TEST(MonoAudio, NaNSamplesBecomeSilenceAndInfinitiesClip) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const float inf = std::numeric_limits<float>::infinity();
+  EXPECT_EQ(to_pcm16({nan, inf, -inf, 0.5f}), (std::vector<int16_t>{0, 32767, -32768, 16384}));
 }
 
 }  // namespace
