@@ -15,6 +15,7 @@
 #include "run/call_setup.h"
 #include "run/interrupt.h"
 #include "run/run_report.h"
+#include "verify/uniform_failure.h"
 #include "verify/verifier.h"
 #include "verify/verify_options.h"
 #include "verify/verify_report.h"
@@ -143,6 +144,11 @@ int run_command(const Options& options) {
       w.Key("gauge");
       write_gauge_trace_json(w, trace, run_started);
     });
+  }
+  if (auto uniform = diagnose_uniform_failure(all.calls)) {
+    std::fprintf(stderr, "callsim: %s\n  hint: %s\n", uniform->message.c_str(),
+                 uniform->hint.c_str());
+    return kExitUnreachable;
   }
   if (summary.invalid) return kExitInvalidRun;
   if (interrupted) return kExitInterrupted;

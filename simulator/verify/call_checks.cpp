@@ -256,3 +256,53 @@ CheckResult check_rejections_clean(const BurstContext& b) {
 }
 
 }  // namespace callsim
+
+namespace callsim {
+
+CheckResult check_calls_completed(const BurstContext& b) {
+  CheckResult r;
+  r.name = "calls_completed";
+  std::map<Outcome, int64_t> failed_by_outcome;
+  std::vector<const CallRecord*> failed;
+  int64_t admitted = 0;
+  for (const CallRecord* c : b.calls) {
+    // Our own --drop-ratio/--no-stop-ratio drops and interrupted calls are not the server's doing.
+    const bool served = c->upgraded != TimePoint{} && c->reject_kind == RejectKind::kNone;
+    if (!served) continue;
+    ++admitted;
+    if (c->outcome == Outcome::kClosedEarly || c->outcome == Outcome::kProtocolError) {
+      ++failed_by_outcome[c->outcome];
+      failed.push_back(c);
+    }
+  }
+  r.set("admitted", admitted, Fold::kSum);
+  r.set("cut_short", static_cast<int64_t>(failed.size()), Fold::kSum);
+  if (admitted == 0) {
+    r.verdict = Verdict::kSkip;
+    r.summary = "no call was admitted";
+    return r;
+  }
+  if (failed.empty()) {
+    r.verdict = Verdict::kPass;
+    r.summary = fmt::format("all {} admitted calls ran to their planned end", admitted);
+    return r;
+  }
+  std::string outcomes;
+  for (const auto& [outcome, n] : failed_by_outcome) {
+    outcomes += fmt::format("{}{} {}", outcomes.empty() ? "" : ", ", to_string(outcome), n);
+  }
+  r.verdict = Verdict::kFail;
+  r.summary = fmt::format("{} of {} admitted calls did not run to their planned end: {}",
+                          failed.size(), admitted, outcomes);
+  Offense o;
+  o.burst = b.burst;
+  o.at = failed.front()->ended;
+  const CallRecord* first = failed.front();
+  o.what = fmt::format("{} ended {}{}", first->ids.call_sid, to_string(first->outcome),
+                       first->error.empty() ? "" : " (" + first->error + ")");
+  add_sids(o, failed);
+  r.offense = o;
+  return r;
+}
+
+}  // namespace callsim

@@ -71,7 +71,7 @@ char strip_char(const std::string& verdict) {
 
 const std::vector<std::string> kAllChecks = {
     "admitted_within_cap", "full_admission", "rejections_clean", "gauge_within_cap",
-    "gauge_consistent",    "no_leak",        "never_negative"};
+    "gauge_consistent",    "no_leak",        "never_negative",   "calls_completed"};
 
 int CheckVerdicts::bursts_with(const std::string& verdict) const {
   if (per_burst.empty()) return total == verdict ? 1 : 0;
