@@ -260,7 +260,8 @@ std::string unauthorized_hint(const std::vector<CallRecord>& calls) {
   for (const auto& c : calls) {
     if (c.http_status != 401 && c.http_status != 403) continue;
     // A refused upgrade is a rejection; a refused webhook ends the call as a protocol error.
-    ++(c.outcome == Outcome::kRejected ? at_upgrade : at_webhook);
+    const bool webhook = c.error.rfind("webhook", 0) == 0;
+    ++(webhook ? at_webhook : at_upgrade);
   }
   if (at_upgrade + at_webhook == 0) return "";
   return fmt::format(

@@ -6,8 +6,15 @@ namespace callsim {
 
 namespace {
 
+bool is_webhook(const CallRecord& c) {
+  return c.error.rfind("webhook", 0) == 0;
+}
+
 std::string failure_class(const CallRecord& c) {
-  if (c.http_status != 0) return fmt::format("upgrade answered HTTP {}", c.http_status);
+  if (c.http_status != 0) {
+    return fmt::format("{} answered HTTP {}", is_webhook(c) ? "the voice webhook" : "upgrade",
+                       c.http_status);
+  }
   switch (c.outcome) {
     case Outcome::kRefused:
       return "connection refused";
@@ -21,7 +28,8 @@ std::string failure_class(const CallRecord& c) {
 }
 
 std::string hint_for(const CallRecord& c) {
-  if (c.http_status == 404) return "check the --url path";
+  if (c.http_status == 404)
+    return is_webhook(c) ? "check the --webhook URL" : "check the --url path";
   if (c.http_status == 401 || c.http_status == 403) {
     return "a server that validates X-Twilio-Signature needs the same auth token "
            "(--auth-token-env) and signs over the URL it sees (scheme, host, port, path)";

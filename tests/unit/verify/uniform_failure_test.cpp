@@ -21,6 +21,15 @@ TEST(UniformFailure, AllUpgradesAnswered404PointsAtTheUrlPath) {
   EXPECT_EQ(f->hint, "check the --url path");
 }
 
+TEST(UniformFailure, AWebhook404PointsAtTheWebhookUrl) {
+  auto all = calls(4, Outcome::kProtocolError, 404);
+  for (auto& c : all) c.error = "webhook http://h/x answered HTTP 404";
+  auto f = diagnose_uniform_failure(all);
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->message, "all 4 calls failed before admission: the voice webhook answered HTTP 404");
+  EXPECT_EQ(f->hint, "check the --webhook URL");
+}
+
 TEST(UniformFailure, AuthRefusalsReuseTheSignatureHint) {
   auto f = diagnose_uniform_failure(calls(5, Outcome::kProtocolError, 403));
   ASSERT_TRUE(f);
