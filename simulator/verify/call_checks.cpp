@@ -99,7 +99,16 @@ CheckResult check_full_admission(const BurstContext& b) {
     }
   }
   const int64_t baseline = b.baseline.value_or(0);
-  const int64_t free_slots = std::max<int64_t>(0, b.options.cap - baseline);
+  // A server already holding calls when the burst began has fewer slots than the baseline says.
+  std::optional<int64_t> gauge_at_start;
+  if (b.gauge && b.baseline && !b.calls.empty()) {
+    TimePoint first_start = start_time(*b.calls.front());
+    for (const CallRecord* c : b.calls) first_start = std::min(first_start, start_time(*c));
+    auto at_start = b.gauge->value_at(first_start);
+    if (at_start && *at_start != *b.baseline) gauge_at_start = *at_start;
+  }
+  const int64_t live_before = gauge_at_start.value_or(baseline);
+  const int64_t free_slots = std::max<int64_t>(0, b.options.cap - live_before);
   const int64_t arrived = static_cast<int64_t>(together.size());
   const int64_t expected = std::min(arrived, free_slots);
   const int64_t admitted = std::count_if(together.begin(), together.end(),
@@ -112,25 +121,20 @@ CheckResult check_full_admission(const BurstContext& b) {
   r.set("free_slots", free_slots);
   r.set("later_arrivals", static_cast<int64_t>(decided.size()) - arrived, Fold::kSum);
   if (!b.baseline) r.warnings.push_back("no gauge baseline: assumed 0 calls already live");
-  if (b.gauge && b.baseline && !b.calls.empty()) {
-    TimePoint first_start = start_time(*b.calls.front());
-    for (const CallRecord* c : b.calls) first_start = std::min(first_start, start_time(*c));
-    auto at_start = b.gauge->value_at(first_start);
-    if (at_start && *at_start != *b.baseline) {
-      r.warnings.push_back(fmt::format(
-          "the gauge read {} when the burst started (baseline {}): the server was not idle",
-          *at_start, *b.baseline));
-    }
+  if (gauge_at_start) {
+    r.warnings.push_back(fmt::format(
+        "the gauge read {} when the burst started (baseline {}): the server was not idle",
+        *gauge_at_start, *b.baseline));
   }
   if (arrived == 0) {
     r.verdict = Verdict::kSkip;
     r.summary = "no call was decided before the first one ended";
     return r;
   }
-  std::string counts = fmt::format(
-      "{} of {} arrivals admitted with {} slots free (cap {} - {} "
-      "live before the run)",
-      admitted, arrived, free_slots, b.options.cap, baseline);
+  std::string counts =
+      fmt::format("{} of {} arrivals admitted with {} slots free (cap {} - {} live {})", admitted,
+                  arrived, free_slots, b.options.cap, live_before,
+                  gauge_at_start ? "when the burst started, by the gauge" : "before the run");
   if (admitted == expected) {
     r.verdict = Verdict::kPass;
     r.summary = counts;

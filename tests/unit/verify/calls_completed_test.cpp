@@ -60,3 +60,25 @@ TEST(CallsCompleted, SkipsWhenNothingWasAdmitted) {
 
 }  // namespace
 }  // namespace callsim
+
+namespace callsim {
+namespace {
+
+// The gauge said 50 when the burst began (slots held by calls from before): turning all 60
+// away is right, and the summary must not claim 50 slots were free.
+TEST(FullAdmission, FreeSlotsCountFromTheGaugeAtTheBurstsStart) {
+  Scenario s;
+  s.options.cap = 50;
+  s.event(ms(0), 0, EventOrigin::kSnapshot);
+  s.event(ms(50), 50, EventOrigin::kClient);
+  for (int i = 0; i < 60; ++i) s.reject(0, ms(100 + i), ms(110 + i));
+  Verification v = s.run();
+  const CheckResult& r = find_check(v, "full_admission");
+  EXPECT_EQ(r.summary,
+            "0 of 60 arrivals admitted with 0 slots free (cap 50 - 50 live when the burst "
+            "started, by the gauge)");
+  EXPECT_EQ(r.verdict, Verdict::kPass);
+}
+
+}  // namespace
+}  // namespace callsim
