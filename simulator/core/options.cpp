@@ -24,6 +24,11 @@ void validate(const Options& o) {
   if (o.handshake_timeout.count() <= 0) throw InputError("--handshake-timeout must be positive");
   if (o.lateness_budget.count() <= 0) throw InputError("--lateness-budget must be positive");
   if (o.cap < 1) throw InputError("--cap must be at least 1");
+  for (int status : o.reject_statuses) {
+    if (status < 200 || status > 599) {
+      throw InputError(fmt::format("--reject-status {} is not an HTTP status (200..599)", status));
+    }
+  }
   if (o.bursts < 1) throw InputError("--bursts must be at least 1");
   if (o.bursts > 1 && o.rate > 0)
     throw InputError("--bursts repeats a closed-model burst; drop --rate");

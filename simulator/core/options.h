@@ -45,6 +45,7 @@ struct Options {
   int threads = 0;      // worker threads; 0 = number of cores
   Nanos lateness_budget = std::chrono::milliseconds(5);  // p99 send lateness before INVALID
   Nanos reject_window = std::chrono::seconds(2);  // server close this soon after start = rejection
+  std::vector<int> reject_statuses = {503, 429};  // upgrade answers that mean "at capacity"
 
   // --- verdict: the server's cap and its gauge ---
   int cap = 50;

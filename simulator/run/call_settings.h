@@ -34,6 +34,7 @@ struct CallSettings {
   std::string auth_token;  // signs webhooks and status callbacks; empty: unsigned
   Nanos hold = std::chrono::seconds(5);
   Nanos reject_window = std::chrono::seconds(2);
+  std::vector<int> reject_statuses = {503, 429};
   Parameters custom_parameters;
   std::shared_ptr<const media::FrameSource> audio;
   uint64_t seed = 0;

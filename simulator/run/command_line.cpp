@@ -179,6 +179,12 @@ void add_run_options(CLI::App& app, Options& o) {
   add_duration(app, "--reject-window", o.reject_window,
                "A server close this soon after start, with no audio sent, counts as a rejection")
       ->group(load);
+  app.add_option("--reject-status", o.reject_statuses,
+                 "Upgrade answers that mean 'at capacity' (a rejection); any other non-101 "
+                 "answer is a protocol error")
+      ->delimiter(',')
+      ->default_str("503,429")
+      ->group(load);
 
   const std::string verdict = "Verdict (the concurrent-call cap)";
   app.add_option("--cap", o.cap, "The server's concurrent-call cap")

@@ -144,6 +144,7 @@ int run_command(const Options& options) {
   verdict_input.invalid_reason = summary.invalid_reason;
   verdict_input.interrupted = interrupted;
   verdict_input.verification = &verification;
+  verdict_input.uniform_failure = diagnose_uniform_failure(all.calls);
   const RunDecision decision = decide_run_verdict(verdict_input);
   verification.verdict = to_string(decision.verdict);
   verification.verdict_line = decision.line();

@@ -98,6 +98,10 @@ void write_options(JsonWriter& w, const RunSummary& run) {
   field(w, "lateness_budget_ms", o.lateness_budget.count() / 1e6);
   field(w, "handshake_timeout_ms", o.handshake_timeout.count() / 1e6);
   field(w, "reject_window_ms", o.reject_window.count() / 1e6);
+  key(w, "reject_statuses");
+  w.StartArray();
+  for (int status : o.reject_statuses) w.Int(status);
+  w.EndArray();
   key(w, "params");
   w.StartObject();
   for (const auto& [name, value] : o.params) write_string(w, name.c_str(), value);
@@ -250,7 +254,8 @@ std::string unauthorized_hint(const std::vector<CallRecord>& calls) {
   for (const auto& c : calls) {
     if (c.http_status != 401 && c.http_status != 403) continue;
     // A refused upgrade is a rejection; a refused webhook ends the call as a protocol error.
-    ++(c.outcome == Outcome::kRejected ? at_upgrade : at_webhook);
+    const bool webhook = c.error.rfind("webhook", 0) == 0;
+    ++(webhook ? at_webhook : at_upgrade);
   }
   if (at_upgrade + at_webhook == 0) return "";
   return fmt::format(

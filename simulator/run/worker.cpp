@@ -7,6 +7,7 @@
 #include "core/errors.h"
 #include "core/sids.h"
 #include "core/twilio_signature.h"
+#include "core/upgrade_status.h"
 #include "net/tls_context.h"
 
 namespace callsim {
@@ -476,10 +477,14 @@ void BasicWorker<Client>::on_fail(uint32_t slot) {
   call.record.error = ec.message();
   Outcome outcome = Outcome::kProtocolError;
   if (status != 0 && status != 101) {
-    outcome = Outcome::kRejected;
-    call.record.reject_kind = RejectKind::kHttpStatus;
     call.record.http_status = status;
     call.record.error.clear();
+    if (is_capacity_status(settings_.reject_statuses, status)) {
+      outcome = Outcome::kRejected;
+      call.record.reject_kind = RejectKind::kHttpStatus;
+    } else {
+      call.record.error = describe_upgrade_status(status);
+    }
   } else if (ec == websocketpp::error::open_handshake_timeout ||
              ec == websocketpp::transport::error::timeout || ec == asio::error::timed_out) {
     outcome = Outcome::kHandshakeTimeout;

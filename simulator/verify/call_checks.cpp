@@ -100,7 +100,16 @@ CheckResult check_full_admission(const BurstContext& b) {
     }
   }
   const int64_t baseline = b.baseline.value_or(0);
-  const int64_t free_slots = std::max<int64_t>(0, saturating_sub(b.options.cap, baseline));
+  // A server already holding calls when the burst began has fewer slots than the baseline says.
+  std::optional<int64_t> gauge_at_start;
+  if (b.gauge && b.baseline && !b.calls.empty()) {
+    TimePoint first_start = start_time(*b.calls.front());
+    for (const CallRecord* c : b.calls) first_start = std::min(first_start, start_time(*c));
+    auto at_start = b.gauge->value_at(first_start);
+    if (at_start && *at_start != *b.baseline) gauge_at_start = *at_start;
+  }
+  const int64_t live_before = gauge_at_start.value_or(baseline);
+  const int64_t free_slots = std::max<int64_t>(0, saturating_sub(b.options.cap, live_before));
   const int64_t arrived = static_cast<int64_t>(together.size());
   const int64_t expected = std::min(arrived, free_slots);
   const int64_t admitted = std::count_if(together.begin(), together.end(),
@@ -113,25 +122,20 @@ CheckResult check_full_admission(const BurstContext& b) {
   r.set("free_slots", free_slots);
   r.set("later_arrivals", static_cast<int64_t>(decided.size()) - arrived, Fold::kSum);
   if (!b.baseline) r.warnings.push_back("no gauge baseline: assumed 0 calls already live");
-  if (b.gauge && b.baseline && !b.calls.empty()) {
-    TimePoint first_start = start_time(*b.calls.front());
-    for (const CallRecord* c : b.calls) first_start = std::min(first_start, start_time(*c));
-    auto at_start = b.gauge->value_at(first_start);
-    if (at_start && *at_start != *b.baseline) {
-      r.warnings.push_back(fmt::format(
-          "the gauge read {} when the burst started (baseline {}): the server was not idle",
-          *at_start, *b.baseline));
-    }
+  if (gauge_at_start) {
+    r.warnings.push_back(fmt::format(
+        "the gauge read {} when the burst started (baseline {}): the server was not idle",
+        *gauge_at_start, *b.baseline));
   }
   if (arrived == 0) {
     r.verdict = Verdict::kSkip;
     r.summary = "no call was decided before the first one ended";
     return r;
   }
-  std::string counts = fmt::format(
-      "{} of {} arrivals admitted with {} slots free (cap {} - {} "
-      "live before the run)",
-      admitted, arrived, free_slots, b.options.cap, baseline);
+  std::string counts =
+      fmt::format("{} of {} arrivals admitted with {} slots free (cap {} - {} live {})", admitted,
+                  arrived, free_slots, b.options.cap, live_before,
+                  gauge_at_start ? "when the burst started, by the gauge" : "before the run");
   if (admitted == expected) {
     r.verdict = Verdict::kPass;
     r.summary = counts;
@@ -252,6 +256,56 @@ CheckResult check_rejections_clean(const BurstContext& b) {
   std::vector<const CallRecord*> involved;
   for (const auto& x : bad) involved.push_back(x.call);
   add_sids(o, involved);
+  r.offense = o;
+  return r;
+}
+
+}  // namespace callsim
+
+namespace callsim {
+
+CheckResult check_calls_completed(const BurstContext& b) {
+  CheckResult r;
+  r.name = "calls_completed";
+  std::map<Outcome, int64_t> failed_by_outcome;
+  std::vector<const CallRecord*> failed;
+  int64_t admitted = 0;
+  for (const CallRecord* c : b.calls) {
+    // Our own --drop-ratio/--no-stop-ratio drops and interrupted calls are not the server's doing.
+    const bool served = c->upgraded != TimePoint{} && c->reject_kind == RejectKind::kNone;
+    if (!served) continue;
+    ++admitted;
+    if (c->outcome == Outcome::kClosedEarly || c->outcome == Outcome::kProtocolError) {
+      ++failed_by_outcome[c->outcome];
+      failed.push_back(c);
+    }
+  }
+  r.set("admitted", admitted, Fold::kSum);
+  r.set("cut_short", static_cast<int64_t>(failed.size()), Fold::kSum);
+  if (admitted == 0) {
+    r.verdict = Verdict::kSkip;
+    r.summary = "no call was admitted";
+    return r;
+  }
+  if (failed.empty()) {
+    r.verdict = Verdict::kPass;
+    r.summary = fmt::format("all {} admitted calls ran to their planned end", admitted);
+    return r;
+  }
+  std::string outcomes;
+  for (const auto& [outcome, n] : failed_by_outcome) {
+    outcomes += fmt::format("{}{} {}", outcomes.empty() ? "" : ", ", to_string(outcome), n);
+  }
+  r.verdict = Verdict::kFail;
+  r.summary = fmt::format("{} of {} admitted calls did not run to their planned end: {}",
+                          failed.size(), admitted, outcomes);
+  Offense o;
+  o.burst = b.burst;
+  o.at = failed.front()->ended;
+  const CallRecord* first = failed.front();
+  o.what = fmt::format("{} ended {}{}", first->ids.call_sid, to_string(first->outcome),
+                       first->error.empty() ? "" : " (" + first->error + ")");
+  add_sids(o, failed);
   r.offense = o;
   return r;
 }

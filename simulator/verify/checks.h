@@ -61,4 +61,9 @@ CheckResult check_no_leak(const BurstContext& burst);
 // The gauge never went below zero.
 CheckResult check_never_negative(const BurstContext& burst);
 
+// Every admitted call ran to its planned end: none closed early by the server or broken by a
+// protocol error after its upgrade. Calls callsim drops on purpose (--drop-ratio) are not
+// failures.
+CheckResult check_calls_completed(const BurstContext& burst);
+
 }  // namespace callsim

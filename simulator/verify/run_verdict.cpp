@@ -45,8 +45,13 @@ RunDecision decide_run_verdict(const RunVerdictInput& input) {
     d.exit_code = kExitInvalidRun;
   } else if (input.interrupted) {
     d.verdict = RunVerdict::kInterrupted;
-    d.reason = "the run was interrupted (Ctrl-C) before every call was judged";
+    d.reason = "the run was interrupted (by a signal) before every call was judged";
     d.exit_code = kExitInterrupted;
+  } else if (input.uniform_failure) {
+    d.verdict = RunVerdict::kIncomplete;
+    d.reason =
+        fmt::format("{} (hint: {})", input.uniform_failure->message, input.uniform_failure->hint);
+    d.exit_code = kExitUnreachable;
   } else if (!failed.empty()) {
     d.verdict = RunVerdict::kFail;
     d.reason = failed;

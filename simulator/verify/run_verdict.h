@@ -1,7 +1,9 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
+#include "verify/uniform_failure.h"
 #include "verify/verifier.h"
 
 namespace callsim {
@@ -15,8 +17,10 @@ const char* to_string(RunVerdict verdict);  // "PASS", "FAIL", "INCOMPLETE", ...
 struct RunVerdictInput {
   bool invalid = false;  // the generator fell behind (--lateness-budget)
   std::string invalid_reason;
-  bool interrupted = false;  // Ctrl-C
+  bool interrupted = false;  // Ctrl-C, SIGTERM, SIGHUP
   const Verification* verification = nullptr;
+  // Every call failed the same way before admission: the setup, not the cap, is wrong.
+  std::optional<UniformFailure> uniform_failure;
 };
 
 struct RunDecision {
@@ -30,7 +34,9 @@ struct RunDecision {
 
 // Precedence: INVALID (nothing measured can be trusted) > INTERRUPTED (the run was cut short) >
 // FAIL (a real failure found on real evidence outranks what could not be judged) > INCOMPLETE
-// (a check could not be judged, or no call was decided) > PASS.
+// (a check could not be judged, or no call was decided) > PASS. A uniform failure before
+// admission is INCOMPLETE with the setup's exit code 3 (target unreachable), since no check
+// could see the cap at work; it outranks the FAILs such a run produces.
 RunDecision decide_run_verdict(const RunVerdictInput& input);
 
 }  // namespace callsim

@@ -13,7 +13,7 @@ namespace callsim {
 
 const std::vector<std::string> kCheckNames = {
     "admitted_within_cap", "full_admission", "rejections_clean", "gauge_within_cap",
-    "gauge_consistent",    "no_leak",        "never_negative"};
+    "gauge_consistent",    "no_leak",        "never_negative",   "calls_completed"};
 
 namespace {
 
@@ -22,7 +22,7 @@ constexpr size_t kMaxWarnings = 5;
 using CheckFn = CheckResult (*)(const BurstContext&);
 const std::vector<CheckFn> kChecks = {
     check_admitted_within_cap, check_full_admission, check_rejections_clean, check_gauge_within_cap,
-    check_gauge_consistent,    check_no_leak,        check_never_negative};
+    check_gauge_consistent,    check_no_leak,        check_never_negative,   check_calls_completed};
 
 // A summary of the folded numbers, for runs of several bursts.
 std::string total_summary(const CheckResult& r, size_t bursts) {
@@ -54,6 +54,9 @@ std::string total_summary(const CheckResult& r, size_t bursts) {
                        us("settle_limit_us"));
   }
   if (n == "never_negative") return fmt::format("lowest gauge {}", v("min_gauge"));
+  if (n == "calls_completed") {
+    return fmt::format("{} of {} admitted calls cut short", v("cut_short"), v("admitted"));
+  }
   return r.summary;
 }
 

@@ -39,7 +39,8 @@ void expect_over_admission(const VerdictRun& run) {
                                {"gauge_within_cap", "FAIL"},
                                {"gauge_consistent", "PASS"},
                                {"no_leak", "PASS"},
-                               {"never_negative", "PASS"}}))
+                               {"never_negative", "PASS"},
+                               {"calls_completed", "PASS"}}))
       << run.describe();
   // The three checks convict the same bursts: the race either happened in a burst or not.
   const CheckVerdicts within_cap = run.check("admitted_within_cap");
@@ -69,7 +70,8 @@ TEST(RacyAdmission, WatchRetriesRejectFalsely) {
                                {"gauge_within_cap", "PASS"},
                                {"gauge_consistent", "PASS"},
                                {"no_leak", "PASS"},
-                               {"never_negative", "PASS"}}))
+                               {"never_negative", "PASS"},
+                               {"calls_completed", "PASS"}}))
       << run.describe();
 }
 

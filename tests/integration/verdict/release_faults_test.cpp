@@ -60,7 +60,8 @@ TEST_P(OpenModelWithDrops, PassesWithCorrectReleases) {
                                {"gauge_within_cap", "PASS"},
                                {"gauge_consistent", "SKIP"},
                                {"no_leak", "PASS"},
-                               {"never_negative", "PASS"}}))
+                               {"never_negative", "PASS"},
+                               {"calls_completed", "PASS"}}))
       << run.describe();
 }
 
@@ -100,7 +101,8 @@ TEST(ReleaseFault, LeakOnAbruptCloseLeaksTheDroppedCallsSlots) {
                                {"gauge_within_cap", "PASS"},
                                {"gauge_consistent", "PASS"},
                                {"no_leak", "FAIL"},
-                               {"never_negative", "PASS"}}))
+                               {"never_negative", "PASS"},
+                               {"calls_completed", "PASS"}}))
       << run.describe();
 }
 
@@ -130,7 +132,8 @@ TEST(ReleaseFault, ReleaseDelayBeyondTheSettleIsALeak) {
                                {"gauge_within_cap", "PASS"},
                                {"gauge_consistent", "PASS"},
                                {"no_leak", "FAIL"},
-                               {"never_negative", "PASS"}}))
+                               {"never_negative", "PASS"},
+                               {"calls_completed", "PASS"}}))
       << run.describe();
 }
 

@@ -7,6 +7,9 @@
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <thread>
+
+#include <csignal>
 
 #include "child_process.h"
 #include "redis_server.h"
@@ -72,7 +75,7 @@ char strip_char(const std::string& verdict) {
 
 const std::vector<std::string> kAllChecks = {
     "admitted_within_cap", "full_admission", "rejections_clean", "gauge_within_cap",
-    "gauge_consistent",    "no_leak",        "never_negative"};
+    "gauge_consistent",    "no_leak",        "never_negative",   "calls_completed"};
 
 int CheckVerdicts::bursts_with(const std::string& verdict) const {
   if (per_burst.empty()) return total == verdict ? 1 : 0;
@@ -140,7 +143,8 @@ std::vector<std::string> burst_args(int bursts, const std::string& hold) {
 
 VerdictRun run_callsim_against_bot(const std::vector<std::string>& bot_args,
                                    const std::vector<std::string>& callsim_args,
-                                   const std::function<void(RedisServer&)>& while_running) {
+                                   const std::function<void(RedisServer&)>& while_running,
+                                   std::chrono::milliseconds kill_bot_after) {
   VerdictRun run;
   TempDir dir;
   RedisServer redis(RedisServer::Options{/*tcp=*/false, /*password=*/""});
@@ -189,7 +193,9 @@ VerdictRun run_callsim_against_bot(const std::vector<std::string>& bot_args,
                         {"--url", "ws://127.0.0.1:" + port + "/ws/twilio-media"});
   }
   for (const std::string& arg : callsim_args) {
-    if (arg == kBotWssUrl) {
+    if (arg == "@bot-wrong-path") {
+      callsim_argv.push_back("ws://127.0.0.1:" + port + "/wrong");
+    } else if (arg == kBotWssUrl) {
       callsim_argv.push_back("wss://127.0.0.1:" + port + "/ws/twilio-media");
     } else if (arg == kBotWebhook || arg == kBotHttpsWebhook) {
       callsim_argv.push_back((arg == kBotWebhook ? "http" : "https") +
@@ -202,6 +208,11 @@ VerdictRun run_callsim_against_bot(const std::vector<std::string>& bot_args,
   auto started = std::chrono::steady_clock::now();
   ChildProcess callsim(callsim_argv, dir.path() + "/callsim.txt");
   if (while_running) while_running(redis);
+  if (kill_bot_after.count() > 0) {
+    // A server that dies mid-call: its sockets close under every live call.
+    std::this_thread::sleep_for(kill_bot_after);
+    bot.signal(SIGKILL);
+  }
   std::optional<int> status = callsim.wait_for(callsim_timeout(callsim_args));
   run.took = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);

@@ -61,11 +61,13 @@ std::vector<std::string> burst_args(int bursts, const std::string& hold);
 // JSON report. Both programs reach Redis over its unix socket. Records a test failure (and
 // returns exit_code -1) when the bot does not start or callsim does not finish in time.
 // `while_running`, when given, is called with the Redis server once callsim has started (to
-// kill or freeze it mid-run).
+// kill or freeze it mid-run); `kill_bot_after`, when given, SIGKILLs the bot that long after
+// callsim started.
 class RedisServer;
 VerdictRun run_callsim_against_bot(const std::vector<std::string>& bot_args,
                                    const std::vector<std::string>& callsim_args,
-                                   const std::function<void(RedisServer&)>& while_running = {});
+                                   const std::function<void(RedisServer&)>& while_running = {},
+                                   std::chrono::milliseconds kill_bot_after = {});
 
 // Exit code 0, and every check PASSed in the total and in each of `bursts` bursts.
 testing::AssertionResult every_check_passed(const VerdictRun& run, int bursts);

@@ -118,7 +118,8 @@ TEST(WebhookFlow, LeakOnAbruptCloseLeaksWithoutTheStatusCallback) {
                                {"gauge_within_cap", "PASS"},
                                {"gauge_consistent", "PASS"},
                                {"no_leak", "FAIL"},
-                               {"never_negative", "PASS"}}))
+                               {"never_negative", "PASS"},
+                               {"calls_completed", "PASS"}}))
       << run.describe();
 }
 
