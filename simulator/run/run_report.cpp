@@ -125,6 +125,7 @@ void write_call(JsonWriter& w, TimePoint origin, const CallRecord& c) {
   if (!c.error.empty()) write_string(w, "error", c.error);
   if (!c.reject_detail.empty()) write_string(w, "reject_detail", c.reject_detail);
   if (!c.ws_violation.empty()) write_string(w, "ws_violation", c.ws_violation);
+  field(w, "close_timed_out", c.close_timed_out);
   write_time(w, "scheduled_ms", origin, c.scheduled);
   write_time(w, "connect_ms", origin, c.connect_started);
   write_time(w, "upgraded_ms", origin, c.upgraded);

@@ -317,6 +317,7 @@ void BasicWorker<Client>::service(uint32_t slot, TimePoint now) {
     }
     // The close never completed (a peer that ignores close frames): give up on the socket.
     call.record.error = "close handshake did not complete";
+    call.record.close_timed_out = true;
     Outcome outcome = call.state == Call::State::kClosing ? call.closing_outcome
                                                           : classify_server_close(call, now);
     if (call.connection) call.connection->terminate(std::error_code());
@@ -516,6 +517,10 @@ template <typename Client>
 void BasicWorker<Client>::on_close(uint32_t slot) {
   Call& call = *slots_[slot];
   TimePoint now = clock_.now();
+  // websocketpp's own close timer (timeout_close_handshake) gave up on the peer's answer.
+  if (call.connection->get_ec() == websocketpp::error::close_handshake_timeout) {
+    call.record.close_timed_out = true;
+  }
   if (call.state == Call::State::kClosing) {
     finish(slot, call.closing_outcome, now);
     return;

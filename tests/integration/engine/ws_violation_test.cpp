@@ -94,5 +94,16 @@ TEST(Engine, UnofferedSubprotocolIn101IsAProtocolError) {
   EXPECT_EQ(out.stats.calls[0].start_sent, TimePoint{});
 }
 
+// A server that upgrades and then never reads: our close is never answered. The call still served
+// its hold time, but the record must say the close timed out.
+TEST(Engine, AServerThatNeverAnswersOurCloseIsRecorded) {
+  RawServer server(RawServer::upgrade_then(""));
+  CallSettings settings = settings_for(server);
+  settings.hold = 300ms;
+  BurstOutcome out = test::run_calls(settings, 1);
+  ASSERT_EQ(out.stats.calls.size(), 1u);
+  EXPECT_TRUE(out.stats.calls[0].close_timed_out) << out.stats.calls[0].error;
+}
+
 }  // namespace
 }  // namespace callsim
