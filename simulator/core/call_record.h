@@ -71,6 +71,8 @@ struct CallRecord {
   uint64_t clears_received = 0;
   uint64_t playback_dropped_bytes = 0;  // beyond the 10-minute buffer (31931)
   std::array<uint64_t, static_cast<size_t>(InvalidMessage::kCount)> invalid{};
+  bool close_timed_out = false;  // the close handshake never completed (kCloseGrace)
+  std::string ws_violation;      // the WebSocket rule the server broke (ws_violation.h); "" if none
 
   // The server let this call in: it upgraded and did not reject it.
   bool admitted() const {

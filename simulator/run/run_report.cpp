@@ -128,6 +128,8 @@ void write_call(JsonWriter& w, TimePoint origin, const CallRecord& c) {
   }
   if (!c.error.empty()) write_string(w, "error", c.error);
   if (!c.reject_detail.empty()) write_string(w, "reject_detail", c.reject_detail);
+  if (!c.ws_violation.empty()) write_string(w, "ws_violation", c.ws_violation);
+  field(w, "close_timed_out", c.close_timed_out);
   write_time(w, "scheduled_ms", origin, c.scheduled);
   write_time(w, "connect_ms", origin, c.connect_started);
   write_time(w, "upgraded_ms", origin, c.upgraded);
@@ -226,6 +228,10 @@ void write_json_report(ReportFile& file, const RunSummary& run,
   if (!s.first_callback_failure.empty()) {
     write_string(w, "first_callback_failure", s.first_callback_failure);
   }
+  key(w, "ws_violations");
+  w.StartObject();
+  for (const auto& [kind, count] : s.ws_violations) field(w, kind.c_str(), count);
+  w.EndObject();
   key(w, "generator");
   write_generator(w, run);
   key(w, "histograms");
@@ -306,6 +312,13 @@ std::string format_run_summary(const RunSummary& run) {
     if (!s.first_callback_failure.empty()) {
       out += fmt::format("  first failed callback: {}\n", s.first_callback_failure);
     }
+  }
+  if (!s.ws_violations.empty()) {
+    std::string kinds;
+    for (const auto& [kind, count] : s.ws_violations) {
+      kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", count, kind);
+    }
+    out += fmt::format("  WebSocket violations by the server: {}\n", kinds);
   }
   out += unauthorized_hint(s.calls);
   if (uint64_t bad = s.invalid_total()) {

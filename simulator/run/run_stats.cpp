@@ -26,6 +26,7 @@ void RunStats::merge(RunStats&& other) {
   status_callbacks_failed += other.status_callbacks_failed;
   stream_callbacks_posted += other.stream_callbacks_posted;
   stream_callbacks_failed += other.stream_callbacks_failed;
+  for (const auto& [kind, count] : other.ws_violations) ws_violations[kind] += count;
   if (first_callback_failure.empty())
     first_callback_failure = std::move(other.first_callback_failure);
   calls.insert(calls.end(), std::make_move_iterator(other.calls.begin()),

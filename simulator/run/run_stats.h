@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,7 @@ struct RunStats {
   uint64_t status_callbacks_failed = 0;  // no answer, or an HTTP error status
   uint64_t stream_callbacks_posted = 0;  // <Stream statusCallback> events
   uint64_t stream_callbacks_failed = 0;
+  std::map<std::string, uint64_t> ws_violations;  // by kind (net/ws_violation.h)
   std::string first_callback_failure;  // why the first failed callback failed; "" when none did
 
   std::vector<CallRecord> calls;

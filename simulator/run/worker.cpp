@@ -1,5 +1,7 @@
 #include "run/basic_worker.h"
 
+#include <strings.h>
+
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -9,6 +11,7 @@
 #include "core/twilio_signature.h"
 #include "core/upgrade_status.h"
 #include "net/tls_context.h"
+#include "net/ws_violation.h"
 
 namespace callsim {
 
@@ -260,6 +263,20 @@ void BasicWorker<Client>::on_open(uint32_t slot) {
   stats_.handshake.record(now - call.record.connect_started);
   call.state = Call::State::kStreaming;
   ++admitted_live_;
+  // RFC 6455 4.1: a 101 that picks an extension or subprotocol we never offered fails the
+  // connection before anything is sent on it.
+  for (const char* header : {"Sec-WebSocket-Extensions", "Sec-WebSocket-Protocol"}) {
+    bool offered = false;
+    for (const auto& sent : settings_.headers)
+      offered |= strcasecmp(sent.first.c_str(), header) == 0;
+    if (offered || call.connection->get_response_header(header).empty()) continue;
+    call.record.error = fmt::format("the 101 names {} \"{}\", which callsim never offered", header,
+                                    call.connection->get_response_header(header));
+    call.state = Call::State::kClosing;
+    call.closing_outcome = Outcome::kProtocolError;
+    call.connection->terminate(std::error_code());
+    return;
+  }
   if (stopping_) {
     hang_up(call, now);
     return;
@@ -301,6 +318,7 @@ void BasicWorker<Client>::service(uint32_t slot, TimePoint now) {
     }
     // The close never completed (a peer that ignores close frames): give up on the socket.
     call.record.error = "close handshake did not complete";
+    call.record.close_timed_out = true;
     Outcome outcome = call.state == Call::State::kClosing ? call.closing_outcome
                                                           : classify_server_close(call, now);
     if (call.connection) call.connection->terminate(std::error_code());
@@ -504,6 +522,10 @@ template <typename Client>
 void BasicWorker<Client>::on_close(uint32_t slot) {
   Call& call = *slots_[slot];
   TimePoint now = clock_.now();
+  // websocketpp's own close timer (timeout_close_handshake) gave up on the peer's answer.
+  if (call.connection->get_ec() == websocketpp::error::close_handshake_timeout) {
+    call.record.close_timed_out = true;
+  }
   if (call.state == Call::State::kClosing) {
     finish(slot, call.closing_outcome, now);
     return;
@@ -520,6 +542,26 @@ Outcome BasicWorker<Client>::classify_server_close(Call& call, TimePoint now) {
   call.record.close_code = con->get_remote_close_code();
   call.record.close_reason = con->get_remote_close_reason();
   bool served = call.record.server_media_bytes > 0 || call.record.marks_received > 0;
+  if (std::string kind = ws_violation_kind(con->get_local_close_reason()); !kind.empty()) {
+    // Our close code is websocketpp's answer to the violation, not the server's decision.
+    call.record.ws_violation = kind;
+    call.record.close_code = 0;
+    call.record.close_reason.clear();
+    call.record.error =
+        fmt::format("server broke the WebSocket protocol: {} ({}, we closed {})", kind,
+                    con->get_local_close_reason(), con->get_local_close_code());
+    ++stats_.ws_violations[kind];
+    return Outcome::kProtocolError;
+  }
+  if (std::string kind =
+          close_frame_violation(con->get_remote_close_code(), con->get_remote_close_reason());
+      !kind.empty()) {
+    call.record.ws_violation = kind;
+    call.record.error = fmt::format("server broke the WebSocket protocol: {} (close code {})", kind,
+                                    call.record.close_code);
+    ++stats_.ws_violations[kind];
+    return Outcome::kProtocolError;
+  }
   if (call.record.close_code == websocketpp::close::status::abnormal_close ||
       call.record.close_code == websocketpp::close::status::no_status) {
     call.record.error = "connection dropped without a close frame";
