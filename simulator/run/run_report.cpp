@@ -98,6 +98,7 @@ void write_options(JsonWriter& w, const RunSummary& run) {
   field(w, "lateness_budget_ms", o.lateness_budget.count() / 1e6);
   field(w, "handshake_timeout_ms", o.handshake_timeout.count() / 1e6);
   field(w, "reject_window_ms", o.reject_window.count() / 1e6);
+  field(w, "gauge_lag_ms", o.gauge_lag.count() / 1e6);
   key(w, "params");
   w.StartObject();
   for (const auto& [name, value] : o.params) write_string(w, name.c_str(), value);

@@ -255,7 +255,10 @@ TEST(Checks, GaugeConsistentToleratesAdmissionLagAndReleaseDelay) {
   Verification v = s.run();
   const CheckResult& r = check(v, "gauge_consistent");
   EXPECT_EQ(r.verdict, Verdict::kPass) << r.summary;
-  EXPECT_THAT(r.summary, HasSubstr("gauge = 50 = baseline 0 + 50 live"));
+  // Issue 11: the summary names the judged intervals and the measured lag, not one window.
+  EXPECT_THAT(r.summary, HasSubstr("in 1 steady interval(s)"));
+  EXPECT_THAT(r.summary, HasSubstr("last 50 = baseline 0 + 50"));
+  EXPECT_EQ(r.value("gauge_lag_us"), 5000);
   EXPECT_EQ(check(v, "no_leak").verdict, Verdict::kPass);
 }
 
@@ -452,8 +455,10 @@ TEST(Checks, AGaugeThatMovesGetsNoKeyHint) {
   EXPECT_TRUE(r.warnings.empty());
 }
 
-TEST(Checks, NoSteadyPeriodIsSaidWithoutNegativeDurations) {
-  // The first call ended before the last admission (churn): "ended -5.94s after" before.
+TEST(Checks, ChurnIsJudgedInEveryStableInterval) {
+  // The first call ended before the last admission (churn). Before issue 11 this SKIPped ("the
+  // first call ended 5.94s before the last call was decided"); now both stable stretches with a
+  // call live are judged.
   Scenario s;
   s.admit(0, ms(0), ms(10), ms(100));
   s.admit(0, ms(5000), ms(6040), ms(9000));
@@ -465,8 +470,8 @@ TEST(Checks, NoSteadyPeriodIsSaidWithoutNegativeDurations) {
   s.sample(ms(9200), 0);
   Verification v = s.run();
   const CheckResult& r = check(v, "gauge_consistent");
-  EXPECT_EQ(r.verdict, Verdict::kSkip);
-  EXPECT_THAT(r.summary, HasSubstr("the first call ended 5.94s before the last call was decided"));
+  EXPECT_EQ(r.verdict, Verdict::kPass) << r.summary;
+  EXPECT_EQ(r.value("intervals_judged"), 2);
   EXPECT_THAT(r.summary, Not(HasSubstr("-")));
 }
 
