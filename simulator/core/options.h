@@ -55,6 +55,7 @@ struct Options {
   std::string gauge_trace = "monitor";       // monitor (falls back to sampling) or sample
   Nanos reject_timeout = std::chrono::seconds(5);
   Nanos settle = std::chrono::seconds(10);
+  Nanos gauge_lag = std::chrono::seconds(1);  // the most the gauge may trail the calls
   int bursts = 1;
   double drop_ratio = 0;     // admitted calls that vanish mid-call with a TCP reset
   double no_stop_ratio = 0;  // admitted calls closed 1000 without sending stop

@@ -217,6 +217,10 @@ void add_run_options(CLI::App& app, Options& o) {
   add_duration(app, "--settle", o.settle,
                "After the last call ends, the gauge must return to its baseline within this long")
       ->group(verdict);
+  add_duration(app, "--gauge-lag", o.gauge_lag,
+               "The gauge may trail admissions and releases by at most this long (measured, "
+               "then judged after the lag)")
+      ->group(verdict);
   app.add_option(
          "--bursts", o.bursts,
          "Repeat the burst this many times, settling in between (races show only sometimes)")

@@ -102,6 +102,7 @@ void write_options(JsonWriter& w, const RunSummary& run) {
   w.StartArray();
   for (int status : o.reject_statuses) w.Int(status);
   w.EndArray();
+  field(w, "gauge_lag_ms", o.gauge_lag.count() / 1e6);
   key(w, "params");
   w.StartObject();
   for (const auto& [name, value] : o.params) write_string(w, name.c_str(), value);

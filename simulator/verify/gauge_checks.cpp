@@ -194,106 +194,228 @@ CheckResult check_gauge_within_cap(const BurstContext& b) {
   return r;
 }
 
+namespace {
+
+// A moment the admitted-live count changed (or a rejection was decided, when a back-off may
+// touch the gauge), with the live count from then on.
+struct Change {
+  TimePoint at{};
+  int live = 0;
+  int direction = 0;  // +1 admitted, -1 ended, 0 only a rejection
+};
+
+std::vector<Change> live_changes(const BurstContext& b, const AdmittedTimeline& admitted) {
+  std::vector<TimePoint> times;
+  for (const auto& s : admitted.steps()) times.push_back(s.at);
+  for (const CallRecord* c : b.calls) {
+    if (c->admitted()) continue;
+    if (auto d = decision_time(*c)) times.push_back(*d);
+  }
+  std::sort(times.begin(), times.end());
+  times.erase(std::unique(times.begin(), times.end()), times.end());
+  std::vector<Change> out;
+  int before = admitted.live_at(b.window_start);
+  for (TimePoint t : times) {
+    if (t < b.window_start || t >= b.window_end) continue;
+    const int live = admitted.live_at(t);
+    out.push_back({t, live, live > before ? 1 : live < before ? -1 : 0});
+    before = live;
+  }
+  return out;
+}
+
+struct Lag {
+  std::vector<Nanos> delays;  // one per gauge step matched to the live change it follows
+  Nanos p95{0}, max{0};
+};
+
+// Matches each gauge step to the latest live change in the same direction that led to the
+// gauge's new value (expected = baseline + live) and came at most steady_grace after it (a
+// correct server counts slightly before the caller sees the upgrade: lead counts as no lag) and
+// at most twice the --gauge-lag bound before it (so a lag beyond the bound is still measured).
+Lag measure_lag(const BurstContext& b, const std::vector<Change>& changes) {
+  Lag lag;
+  const Nanos grace = b.options.steady_grace;
+  const Nanos reach = 2 * b.options.gauge_lag + grace;
+  std::vector<Point> points = window_points(b);
+  for (size_t i = 1; i < points.size(); ++i) {
+    const int64_t from = points[i - 1].value, to = points[i].value;
+    if (from == to) continue;
+    const int direction = to > from ? 1 : -1;
+    const TimePoint at = points[i].at;
+    std::optional<Nanos> best;
+    for (size_t j = changes.size(); j > 0; --j) {
+      const Change& c = changes[j - 1];
+      if (c.at > at + grace) continue;
+      if (at - c.at > reach) break;
+      if (c.direction != direction || saturating_add(*b.baseline, c.live) != to) continue;
+      best = std::max(Nanos{0}, at - c.at);
+      break;
+    }
+    if (best) lag.delays.push_back(*best);
+  }
+  if (!lag.delays.empty()) {
+    std::vector<Nanos> sorted = lag.delays;
+    std::sort(sorted.begin(), sorted.end());
+    lag.max = sorted.back();
+    lag.p95 = sorted[std::min(sorted.size() - 1, (sorted.size() * 95 + 99) / 100 - 1)];
+  }
+  return lag;
+}
+
+}  // namespace
+
+// Judges every interval in which the admitted-live count held still for longer than the lag
+// plus the grace on both sides: after a change the gauge may take the measured lag (bounded by
+// --gauge-lag) plus steady_grace to follow; before the next one a correct server may already
+// move by steady_grace. Each judged interval's gauge must equal baseline + live.
 CheckResult check_gauge_consistent(const BurstContext& b) {
   CheckResult r;
   r.name = "gauge_consistent";
   if (skip_without_gauge(b, r, true)) return r;
-  std::optional<TimePoint> last_decision, first_end;
-  for (const CallRecord* c : b.calls) {
-    if (auto d = decision_time(*c))
-      last_decision = last_decision ? std::max(*last_decision, *d) : *d;
-    if (c->admitted() && c->released_at() != TimePoint{}) {
-      first_end = first_end ? std::min(*first_end, c->released_at()) : c->released_at();
-    }
-  }
-  if (!last_decision) {
+  const AdmittedTimeline admitted = b.admitted();
+  const std::vector<Change> changes = live_changes(b, admitted);
+  if (changes.empty()) {
     r.verdict = Verdict::kSkip;
     r.summary = "no call was decided";
     return r;
   }
+  const Lag lag = measure_lag(b, changes);
   const Nanos grace = b.options.steady_grace;
-  TimePoint from = *last_decision + grace;
-  TimePoint to = first_end ? *first_end - grace : observed_end(b);
-  to = std::min({to, b.window_end, b.gauge->observed_until()});
-  if (to <= from) {
-    r.verdict = Verdict::kSkip;
-    if (first_end && *first_end < *last_decision) {
-      r.summary =
-          fmt::format("no steady period: the first call ended {} before the last call was decided",
-                      human_duration(*last_decision - *first_end));
-    } else if (first_end) {
-      r.summary = fmt::format(
-          "no steady period: the first call ended only {} after the last call was decided "
-          "(less than twice the {} grace)",
-          human_duration(*first_end - *last_decision), human_duration(grace));
-    } else {
-      r.summary = "no steady period: the gauge was not seen after the last call was decided";
-      r.incomplete = true;
+  const Nanos bound = b.options.gauge_lag;
+  const Nanos judged_lag = std::min(lag.p95, bound);
+  const TimePoint seen_until = std::min(b.window_end, b.gauge->observed_until());
+  r.set("gauge_lag_us", to_us(lag.p95));
+  r.set("gauge_lag_max_us", to_us(lag.max));
+  r.set("gauge_lag_limit_us", to_us(bound));
+  r.set("lag_samples", static_cast<int64_t>(lag.delays.size()), Fold::kSum);
+
+  int64_t intervals = 0, points_checked = 0;
+  Nanos judged{0};
+  int64_t lo = INT64_MAX, hi = INT64_MIN;
+  int last_live = 0;
+  int64_t last_expected = 0;
+  const GaugeTimeline::Blind* blind = nullptr;
+  bool unseen = false;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const int live = changes[i].live;
+    // After the last change only calls that never ended are still steady; the release of the
+    // last calls is no_leak's business.
+    if (i + 1 == changes.size() && live == 0) break;
+    const TimePoint from = changes[i].at + judged_lag + grace;
+    TimePoint to = i + 1 < changes.size() ? changes[i + 1].at - grace : seen_until;
+    if (i + 1 < changes.size() && to > seen_until) {
+      if (from < to) unseen = true;
+      to = seen_until;
     }
-    return r;
+    if (to <= from) continue;
+    // Points read while the gauge was partly lost are still evidence against the server, but
+    // the interval cannot vouch for it: the value carried over the gap is not an observation.
+    const GaugeTimeline::Blind* interval_blind = b.gauge->blind_in(from, to);
+    if (interval_blind && !blind) blind = interval_blind;
+    const int64_t expected = saturating_add(*b.baseline, live);
+    std::vector<Point> checked;
+    if (auto v = b.gauge->value_at(from); v && !interval_blind) checked.push_back({from, *v});
+    auto [first, last] = b.gauge->range(from, to);
+    for (size_t k = first; k < last; ++k) checked.push_back(b.gauge->points()[k]);
+    if (checked.empty()) continue;
+    if (!interval_blind) {
+      ++intervals;
+      judged += to - from;
+    }
+    points_checked += static_cast<int64_t>(checked.size());
+    last_live = live;
+    last_expected = expected;
+    for (const auto& p : checked) {
+      lo = std::min(lo, p.value);
+      hi = std::max(hi, p.value);
+      if (p.value != expected && !r.offense) {
+        Offense o;
+        o.at = p.at;
+        o.burst = b.burst;
+        o.what = fmt::format(
+            "gauge read {} while {} calls were admitted live (baseline {}: expected {})", p.value,
+            live, *b.baseline, expected);
+        r.offense = o;
+        last_live = live;
+        last_expected = expected;
+      }
+    }
   }
-  const int live = b.admitted().live_at(from);
-  const int64_t expected = saturating_add(*b.baseline, live);
-  std::vector<Point> checked;
-  if (auto v = b.gauge->value_at(from)) checked.push_back({from, *v});
-  auto [first, last] = b.gauge->range(from, to);
-  for (size_t i = first; i < last; ++i) checked.push_back(b.gauge->points()[i]);
-  r.set("expected", expected);
-  r.set("admitted_live", live);
-  r.set("steady_us", to_us(to - from), Fold::kSum);
-  r.set("points_checked", static_cast<int64_t>(checked.size()), Fold::kSum);
-  if (checked.empty()) {
-    r.verdict = Verdict::kSkip;
-    r.summary = "the gauge was not read while the calls were steady";
-    r.incomplete = true;
-    return r;
+  r.set("intervals_judged", intervals, Fold::kSum);
+  r.set("steady_us", to_us(judged), Fold::kSum);
+  r.set("points_checked", points_checked, Fold::kSum);
+  if (intervals > 0) {
+    r.set("expected", last_expected);
+    r.set("admitted_live", last_live);
+    r.set("min_gauge", lo, Fold::kMin);
+    r.set("max_gauge", hi);
   }
-  int64_t lo = checked.front().value, hi = lo;
-  for (const auto& p : checked) {
-    lo = std::min(lo, p.value);
-    hi = std::max(hi, p.value);
-    if (p.value != expected && !r.offense) {
+  const std::string lag_note =
+      lag.delays.empty() ? std::string()
+                         : fmt::format(", gauge lags the calls by {}", human_duration(lag.p95));
+  if (lag.p95 > bound) {
+    r.verdict = Verdict::kFail;
+    r.summary = fmt::format("the gauge lagged {} behind the calls (--gauge-lag {})",
+                            human_duration(lag.p95), human_duration(bound));
+    if (!r.offense) {
       Offense o;
-      o.at = p.at;
       o.burst = b.burst;
-      o.what =
-          fmt::format("gauge read {} while {} calls were admitted live (baseline {}: expected {})",
-                      p.value, live, *b.baseline, expected);
+      o.at = changes.front().at;
+      o.what = r.summary;
       r.offense = o;
     }
+    if (intervals > 0 && lo != hi) {
+      r.summary += fmt::format("; gauge {}..{} in {} steady interval(s)", lo, hi, intervals);
+    }
+    return r;
   }
-  r.set("min_gauge", lo, Fold::kMin);
-  r.set("max_gauge", hi);
-  const bool unseen_end = first_end && b.gauge->observed_until() < *first_end - grace;
-  if (skip_if_blind(b, r, from, first_end ? *first_end - grace : TimePoint::max(),
-                    "while the calls were steady")) {
-  } else if (!r.offense && unseen_end) {
-    r.verdict = Verdict::kSkip;
-    r.incomplete = true;
-    r.summary = fmt::format(
-        "the gauge was last seen at {}, before the steady calls ended at {}: not judged",
-        format_offset(b.origin, b.gauge->observed_until()),
-        format_offset(b.origin, *first_end - grace));
-  } else if (r.offense) {
+  if (r.offense) {
     r.verdict = Verdict::kFail;
     r.summary = fmt::format(
         "gauge {}..{} while {} calls were live and steady (expected {} = "
-        "baseline {} + {})",
-        lo, hi, live, expected, *b.baseline, live);
-    if (auto hint = untouched_key_hint(b, live)) {
+        "baseline {} + {}; {} interval(s), {} judged{})",
+        lo, hi, last_live, last_expected, *b.baseline, last_live, intervals, human_duration(judged),
+        lag_note);
+    if (auto hint = untouched_key_hint(b, admitted.max_in(b.window_start, seen_until))) {
       r.summary += ": " + *hint;
       r.warnings.push_back(*hint);
     }
-    if (auto note = expiry_note(b, b.window_start, to)) {
+    if (auto note = expiry_note(b, b.window_start, seen_until)) {
       r.summary += ": " + *note;
       r.warnings.push_back(*note);
     }
-  } else {
-    r.verdict = Verdict::kPass;
-    r.summary = fmt::format("gauge = {} = baseline {} + {} live for {} of steady calls ({} {})",
-                            expected, *b.baseline, live, human_duration(to - from), checked.size(),
-                            b.gauge->exact() ? "traced values" : "samples");
+    return r;
   }
+  if (blind) {
+    r.verdict = Verdict::kSkip;
+    r.incomplete = true;
+    r.summary = describe_blind(b, *blind) + ": not seen while the calls were steady";
+    return r;
+  }
+  if (unseen) {
+    r.verdict = Verdict::kSkip;
+    r.incomplete = true;
+    r.summary =
+        fmt::format("the gauge was last seen at {}, while calls were still steady: not judged",
+                    format_offset(b.origin, b.gauge->observed_until()));
+    return r;
+  }
+  if (intervals == 0) {
+    r.verdict = Verdict::kSkip;
+    r.incomplete = true;
+    r.summary = fmt::format(
+        "no steady period: the admitted calls never held still for longer than the gauge's lag "
+        "{} + twice the {} grace{}",
+        human_duration(judged_lag), human_duration(grace), lag_note);
+    return r;
+  }
+  r.verdict = Verdict::kPass;
+  r.summary = fmt::format(
+      "gauge = baseline + live calls in {} steady interval(s) over {}, last {} = baseline {} + {} "
+      "({} {}){}",
+      intervals, human_duration(judged), last_expected, *b.baseline, last_live, points_checked,
+      b.gauge->exact() ? "traced values" : "samples", lag_note);
   return r;
 }
 

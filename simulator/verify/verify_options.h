@@ -17,6 +17,9 @@ struct VerifyOptions {
   // Excluded around call events from gauge_consistent's steady windows: the lag between the
   // server's admission and the caller seeing the upgrade, and sampling jitter.
   Nanos steady_grace = std::chrono::milliseconds(200);
+  // --gauge-lag: the most the gauge may trail the calls. gauge_consistent measures the lag and
+  // judges after it; a lag beyond this bound is a failure of its own.
+  Nanos gauge_lag = std::chrono::seconds(1);
   // A gauge excursion above the cap this short, while admissions stayed within the cap, is a
   // warning (an INCR-then-DECR back-off), not a failure.
   Nanos excursion_limit = std::chrono::seconds(1);
