@@ -14,10 +14,27 @@ int64_t dealt(int64_t n, int worker, int workers) {
 
 LoadPlan::LoadPlan(int concurrent, int64_t total_calls, Nanos ramp, double rate, int workers)
     : concurrent_(concurrent),
-      total_(std::max<int64_t>(total_calls, concurrent)),
+      // Only the closed model keeps `concurrent` live, so only it needs that many calls.
+      total_(rate > 0 ? std::max<int64_t>(total_calls, 0)
+                      : std::max<int64_t>(total_calls, concurrent)),
       ramp_(ramp),
       rate_(rate),
       workers_(std::max(1, workers)) {}
+
+int64_t LoadPlan::arrivals_within(double rate, Nanos duration) {
+  if (rate <= 0 || duration.count() <= 0) return 0;
+  // The slack keeps an exact product (20/s for 2 s) from gaining an arrival at the boundary.
+  return static_cast<int64_t>(
+      std::ceil(rate * (static_cast<double>(duration.count()) / 1e9) - 1e-9));
+}
+
+int64_t LoadPlan::in_flight_limit_for(int worker) const {
+  return dealt(concurrent_, worker, workers_);
+}
+
+bool LoadPlan::starts_arrival(int worker, int64_t in_flight) const {
+  return !open_model() || in_flight < in_flight_limit_for(worker);
+}
 
 int64_t LoadPlan::calls_for(int worker) const {
   return dealt(total_, worker, workers_);

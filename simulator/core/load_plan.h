@@ -13,10 +13,17 @@ namespace callsim {
 //
 // Closed model (rate == 0): the first `concurrent` calls start at epoch + ramp * g / concurrent;
 // every later call starts as soon as one of the same worker's calls ends.
-// Open model (rate > 0): call g starts at epoch + g / rate, however many are live.
+// Open model (rate > 0): call g arrives at epoch + g / rate whatever happened to earlier calls;
+// `concurrent` is then the most calls in flight, split exactly across workers (worker w may have
+// its round-robin share of 0..concurrent-1 live), and an arrival that finds its worker's share
+// full is dropped (k6's dropped_iterations), not delayed: delaying it would silently lower the
+// offered rate.
 class LoadPlan {
  public:
   LoadPlan(int concurrent, int64_t total_calls, Nanos ramp, double rate, int workers);
+
+  // How many arrivals an open model schedules within `duration`: every g with g / rate < duration.
+  static int64_t arrivals_within(double rate, Nanos duration);
 
   int workers() const { return workers_; }
   int64_t total_calls() const { return total_; }
@@ -30,6 +37,10 @@ class LoadPlan {
   // When call g is scheduled, as an offset from the run's epoch; nullopt for a closed-model
   // replacement call, which starts when a slot frees up.
   std::optional<Nanos> scheduled_offset(int64_t call) const;
+  // Open model: the most calls worker w may have in flight, and whether an arrival that finds
+  // `in_flight` of them live is started. The closed model starts every call it places.
+  int64_t in_flight_limit_for(int worker) const;
+  bool starts_arrival(int worker, int64_t in_flight) const;
 
  private:
   int concurrent_;

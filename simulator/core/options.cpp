@@ -2,9 +2,16 @@
 
 #include <fmt/format.h>
 
+#include "core/load_plan.h"
 #include "core/url.h"
 
 namespace callsim {
+
+int64_t Options::total_calls() const {
+  if (calls > 0) return calls;
+  if (rate > 0) return LoadPlan::arrivals_within(rate, duration);
+  return concurrent;
+}
 
 void validate(const Options& o) {
   const std::string scheme = url_scheme(o.url);
@@ -13,12 +20,19 @@ void validate(const Options& o) {
   }
   if (o.concurrent < 1) throw InputError("--concurrent must be at least 1");
   if (o.calls < 0) throw InputError("--calls must not be negative");
-  if (o.calls > 0 && o.calls < o.concurrent) {
+  if (o.calls > 0 && o.calls < o.concurrent && o.rate == 0) {
     throw InputError(fmt::format("--calls {} is less than --concurrent {}", o.calls, o.concurrent));
   }
   if (o.rate < 0) throw InputError("--rate must not be negative");
   if (o.rate > 0 && o.ramp.count() > 0) {
     throw InputError("--rate and --ramp cannot be combined (--rate already spreads the starts)");
+  }
+  if (o.rate > 0 && o.calls == 0 && o.duration.count() <= 0) {
+    throw InputError(
+        "--rate needs --calls or --duration to say how many calls arrive (rate x --duration)");
+  }
+  if (o.rate > 0 && o.total_calls() < 1) {
+    throw InputError("--rate x --duration schedules no call; raise either");
   }
   if (o.threads < 0) throw InputError("--threads must not be negative");
   if (o.handshake_timeout.count() <= 0) throw InputError("--handshake-timeout must be positive");

@@ -65,7 +65,8 @@ struct Options {
   enum class Progress { kAuto, kTty, kPlain, kOff } progress = Progress::kAuto;
   Nanos progress_interval = std::chrono::seconds(2);
 
-  int64_t total_calls() const { return calls > 0 ? calls : concurrent; }
+  // Closed model: --calls, else --concurrent. Open model: --calls, else rate x --duration.
+  int64_t total_calls() const;
 };
 
 // Throws InputError naming the flag when a value or a combination cannot work.

@@ -150,20 +150,22 @@ void add_run_options(CLI::App& app, Options& o) {
       ->group(content);
 
   const std::string load = "Load";
-  app.add_option("--concurrent,-c", o.concurrent, "Calls kept live at once")
+  app.add_option("--concurrent,-c", o.concurrent,
+                 "Calls kept live at once; with --rate: the most calls in flight (an arrival that "
+                 "finds this many live is dropped and counted)")
       ->capture_default_str()
       ->check(CLI::Range(1, 1'000'000).description(""))
       ->group(load);
   app.add_option("--calls,-n", o.calls,
                  "Total calls to place; finished calls are replaced until this many were placed "
-                 "(default: --concurrent)")
+                 "(default: --concurrent; with --rate: rate x --duration)")
       ->check(CLI::Range(int64_t{1}, int64_t{1'000'000'000}).description(""))
       ->group(load);
   add_duration(app, "--ramp", o.ramp, "Spread the first --concurrent starts over this long")
       ->group(load);
   app.add_option("--rate", o.rate,
-                 "Open model: start this many calls per second instead of keeping --concurrent "
-                 "live")
+                 "Open model: call g arrives at g / rate seconds whatever happened to earlier "
+                 "calls; needs --calls or --duration")
       ->type_name("PER_SECOND")
       ->check(CLI::PositiveNumber.description(""))
       ->group(load);

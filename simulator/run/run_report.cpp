@@ -223,7 +223,10 @@ void write_json_report(ReportFile& file, const RunSummary& run,
         std::pair{"status_callbacks_posted", s.status_callbacks_posted},
         std::pair{"status_callbacks_failed", s.status_callbacks_failed},
         std::pair{"stream_callbacks_posted", s.stream_callbacks_posted},
-        std::pair{"stream_callbacks_failed", s.stream_callbacks_failed}}) {
+        std::pair{"stream_callbacks_failed", s.stream_callbacks_failed},
+        std::pair{"arrivals_scheduled", s.arrivals_scheduled},
+        std::pair{"arrivals_started", s.arrivals_started},
+        std::pair{"arrivals_dropped", s.arrivals_dropped}}) {
     field(w, name, value);
   }
   if (!s.first_callback_failure.empty()) {
@@ -288,6 +291,16 @@ std::string format_run_summary(const RunSummary& run) {
       out += fmt::format(" {} {}", to_string(static_cast<Outcome>(i)), s.outcomes[i]);
   }
   out += "\n";
+  if (s.arrivals_scheduled) {
+    out += fmt::format("  arrivals: {} scheduled, {} started, {} dropped", s.arrivals_scheduled,
+                       s.arrivals_started, s.arrivals_dropped);
+    if (run.options) out += fmt::format(" (--concurrent {} in flight)", run.options->concurrent);
+    const uint64_t reached = s.arrivals_started + s.arrivals_dropped;
+    if (reached < s.arrivals_scheduled) {
+      out += fmt::format(", {} not reached (run stopped)", s.arrivals_scheduled - reached);
+    }
+    out += "\n";
+  }
   out += fmt::format(
       "  frames sent {} (skipped {}, congested {}); send lateness p50 {:.2f} ms, p99 {:.2f} ms, "
       "max "

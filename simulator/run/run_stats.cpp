@@ -26,6 +26,9 @@ void RunStats::merge(RunStats&& other) {
   status_callbacks_failed += other.status_callbacks_failed;
   stream_callbacks_posted += other.stream_callbacks_posted;
   stream_callbacks_failed += other.stream_callbacks_failed;
+  arrivals_scheduled += other.arrivals_scheduled;
+  arrivals_started += other.arrivals_started;
+  arrivals_dropped += other.arrivals_dropped;
   for (const auto& [kind, count] : other.ws_violations) ws_violations[kind] += count;
   if (first_callback_failure.empty())
     first_callback_failure = std::move(other.first_callback_failure);

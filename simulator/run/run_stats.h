@@ -31,6 +31,11 @@ struct RunStats {
   uint64_t status_callbacks_failed = 0;  // no answer, or an HTTP error status
   uint64_t stream_callbacks_posted = 0;  // <Stream statusCallback> events
   uint64_t stream_callbacks_failed = 0;
+  // Open model only: arrivals due, started as calls, and dropped because --concurrent were in
+  // flight on their worker. A dropped arrival is not a call: no CallRecord, nothing to judge.
+  uint64_t arrivals_scheduled = 0;
+  uint64_t arrivals_started = 0;
+  uint64_t arrivals_dropped = 0;
   std::map<std::string, uint64_t> ws_violations;  // by kind (net/ws_violation.h)
   std::string first_callback_failure;  // why the first failed callback failed; "" when none did
 

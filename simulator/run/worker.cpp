@@ -66,6 +66,7 @@ BasicWorker<Client>::BasicWorker(int id, const CallSettings& settings, const Loa
   }
 
   mark_scratch_.reserve(16);
+  if (plan_.open_model()) stats_.arrivals_scheduled = static_cast<uint64_t>(plan_.calls_for(id_));
   schedule_next_launch(clock_.now());
 }
 
@@ -172,6 +173,15 @@ void BasicWorker<Client>::launch_due_calls(TimePoint now) {
     int64_t index = plan_.call_index(id_, next_call_);
     auto offset = plan_.scheduled_offset(index);
     if (!offset || epoch_ + *offset > now + kCoalesce) break;
+    if (plan_.open_model()) {
+      // An arrival keeps its time: one that finds this worker's share in flight is dropped.
+      const bool starts = plan_.starts_arrival(id_, live_);
+      ++(starts ? stats_.arrivals_started : stats_.arrivals_dropped);
+      if (!starts) {
+        ++next_call_;
+        continue;
+      }
+    }
     connect(next_call_++, epoch_ + *offset, now);
   }
   schedule_next_launch(now);

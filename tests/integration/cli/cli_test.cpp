@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "child_process.h"
 #include "scripted_server.h"
 
@@ -69,6 +71,7 @@ TEST(Cli, BadValuesNameTheirFlagAndExit2) {
         {"--concurrent", "0"},
         {"--url", "http://x/"},
         {"--calls", "10", "--concurrent", "20"},
+        {"--rate", "20"},
         {"--gauge-trace", "bogus"},
         {"--redis", "mysql://x"},
         {"--drop-ratio", "1.5"},
@@ -201,7 +204,7 @@ TEST(Cli, RateSchedulesEveryCallAtItsOwnTime) {
   ScriptedServer server(ScriptedServer::Behaviour::kSink);
   std::string report = dir.path() + "/run.json";
   Result r =
-      run_callsim({"--url", server.url(), "--gauge", "none", "--rate", "20", "--concurrent", "5",
+      run_callsim({"--url", server.url(), "--gauge", "none", "--rate", "20", "--concurrent", "20",
                    "--calls", "10", "--hold", "500ms", "--progress", "off", "--report", report},
                   dir);
   ASSERT_EQ(r.status, 0) << r.output;
@@ -213,6 +216,31 @@ TEST(Cli, RateSchedulesEveryCallAtItsOwnTime) {
     // A call never connects before its time (and on a quiet machine, right at it).
     EXPECT_GE(call["connect_ms"].GetDouble(), call["scheduled_ms"].GetDouble() - 0.25);
   }
+}
+
+// --rate 20 --duration 1s -c 2 used to place just 2 calls; now 20 arrive, and those that find
+// 2 calls in flight are dropped, counted in the summary and the report.
+TEST(Cli, RateWithDurationSchedulesRateTimesDurationAndCountsDrops) {
+  TempDir dir;
+  ScriptedServer server(ScriptedServer::Behaviour::kSink);
+  std::string report = dir.path() + "/run.json";
+  Result r = run_callsim(
+      {"--url", server.url(), "--gauge", "none", "--rate", "20", "--duration", "1s", "--concurrent",
+       "2", "--threads", "1", "--hold", "300ms", "--progress", "off", "--report", report},
+      dir);
+  auto doc = read_json(report);
+  const uint64_t started = doc["arrivals_started"].GetUint64();
+  const uint64_t dropped = doc["arrivals_dropped"].GetUint64();
+  EXPECT_EQ(doc["arrivals_scheduled"].GetUint64(), 20u) << r.output;
+  EXPECT_EQ(started + dropped, 20u) << r.output;
+  EXPECT_GT(dropped, 0u) << r.output;
+  EXPECT_EQ(doc["calls"].Size(), started);
+  EXPECT_NE(
+      r.output.find(fmt::format("arrivals: 20 scheduled, {} started, {} dropped (--concurrent "
+                                "2 in flight)",
+                                started, dropped)),
+      std::string::npos)
+      << r.output;
 }
 
 TEST(Cli, RampSpreadsTheFirstBurst) {

@@ -41,8 +41,9 @@ TEST(ReleaseFault, DoubleReleaseAfterADropPhaseOverflowsTheNextBurst) {
 // An open model (calls keep arriving as others end) at 80 calls/s held 1 s, so releases and
 // admissions interleave.
 std::vector<std::string> open_model_with_drops() {
-  return {"--rate",       "80",  "--calls",  "200", "--hold", "1s",  //
-          "--drop-ratio", "0.2", "--settle", "2s"};
+  // --concurrent 200: every arrival starts, none is dropped for the in-flight limit.
+  return {"--rate",       "80",  "--calls",  "200", "--hold",       "1s",  //
+          "--drop-ratio", "0.2", "--settle", "2s",  "--concurrent", "200"};
 }
 
 // The control for the next test: the same load against correct releases convicts nothing,

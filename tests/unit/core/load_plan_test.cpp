@@ -4,6 +4,8 @@
 
 #include <set>
 
+#include "core/options.h"
+
 namespace callsim {
 namespace {
 
@@ -53,6 +55,45 @@ TEST(LoadPlan, TotalNeverBelowConcurrency) {
   EXPECT_EQ(plan.total_calls(), 10);
   EXPECT_EQ(plan.calls_for(0), 3);
   EXPECT_EQ(plan.calls_for(3), 2);
+}
+
+TEST(LoadPlan, RateAndDurationScheduleEveryArrivalNotJustConcurrentOnes) {
+  // --rate 20 --duration 5s -c 10 once placed only 10 calls.
+  Options o;
+  o.rate = 20;
+  o.duration = 5s;
+  o.concurrent = 10;
+  EXPECT_EQ(o.total_calls(), 100);
+  LoadPlan plan(o.concurrent, o.total_calls(), 0s, o.rate, 3);
+  EXPECT_EQ(plan.total_calls(), 100);
+  EXPECT_EQ(plan.calls_for(0) + plan.calls_for(1) + plan.calls_for(2), 100);
+  EXPECT_EQ(*plan.scheduled_offset(99), 4950ms);
+}
+
+TEST(LoadPlan, ArrivalsWithinCountsOnlyStartsBeforeTheEnd) {
+  EXPECT_EQ(LoadPlan::arrivals_within(20, 2s), 40);
+  EXPECT_EQ(LoadPlan::arrivals_within(3, 1s), 3);
+  EXPECT_EQ(LoadPlan::arrivals_within(2.5, 1s), 3);  // at 0, 0.4 and 0.8 s
+  EXPECT_EQ(LoadPlan::arrivals_within(0.5, 1s), 1);
+  EXPECT_EQ(LoadPlan::arrivals_within(10, 0s), 0);
+}
+
+TEST(LoadPlan, OpenModelWithFewerCallsThanConcurrentPlacesOnlyThoseCalls) {
+  LoadPlan plan(10, 4, 0s, 5.0, 2);
+  EXPECT_EQ(plan.total_calls(), 4);
+  EXPECT_EQ(plan.calls_for(0) + plan.calls_for(1), 4);
+}
+
+TEST(LoadPlan, InFlightLimitIsSplitExactlyAcrossWorkers) {
+  LoadPlan plan(5, 40, 0s, 20.0, 2);
+  EXPECT_EQ(plan.in_flight_limit_for(0), 3);
+  EXPECT_EQ(plan.in_flight_limit_for(1), 2);
+  EXPECT_TRUE(plan.starts_arrival(1, 1));
+  EXPECT_FALSE(plan.starts_arrival(1, 2));
+  EXPECT_TRUE(plan.starts_arrival(0, 2));
+  EXPECT_FALSE(plan.starts_arrival(0, 3));
+  LoadPlan closed(5, 40, 0s, 0, 2);
+  EXPECT_TRUE(closed.starts_arrival(0, 100));
 }
 
 }  // namespace

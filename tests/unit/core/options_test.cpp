@@ -42,6 +42,13 @@ TEST(Options, EachBadValueNamesItsFlag) {
   o.ramp = std::chrono::seconds(1);
   EXPECT_NE(error_of(o).find("--rate"), std::string::npos);
   o = {};
+  o.rate = 5;  // with neither --calls nor --duration, how many calls arrive is unsaid
+  EXPECT_NE(error_of(o).find("--rate needs --calls or --duration"), std::string::npos);
+  o = {};
+  o.rate = 5;
+  o.calls = 3;  // fewer calls than --concurrent is fine in an open model
+  EXPECT_EQ(error_of(o), "");
+  o = {};
   o.params = {{"k", std::string(600, 'v')}};
   EXPECT_NE(error_of(o).find("--param k"), std::string::npos);
   o = {};
