@@ -46,12 +46,14 @@ CheckResult check_rejections_clean(const BurstContext& burst);
 // increments, finds the cap full and decrements: Lua INCR-then-DECR).
 CheckResult check_gauge_within_cap(const BurstContext& burst);
 
-// While calls are steady the gauge equals baseline + admitted calls live. Steady: from the
-// burst's last admission or rejection + steady_grace (the server counts a call slightly before
-// the caller sees its upgrade) to its first call end - steady_grace (a server may release just
-// before the caller sees the close); release delays after that are no_leak's business. The
-// baseline is the one read before the whole run, so drift left by an earlier burst (a
-// double release, a clamp-reset) fails here.
+// While the admitted-live count is stable the gauge equals baseline + admitted calls live. The
+// gauge's lag behind the calls is measured first (each gauge step matched to the admission or
+// release it follows; p95), and every interval between two changes of the live count (or a
+// rejection) is judged from change + lag + steady_grace to the next change - steady_grace, so
+// churn and a lagging but exact gauge are judged, not skipped. A lag beyond --gauge-lag fails
+// on its own. The baseline is the one read before the whole run, so drift left by an earlier
+// burst (a double release, a clamp-reset) fails here; release delays after the last call are
+// no_leak's business.
 CheckResult check_gauge_consistent(const BurstContext& burst);
 
 // After the burst's last call ended the gauge returns to the baseline within --settle and stays
