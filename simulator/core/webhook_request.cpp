@@ -121,14 +121,23 @@ Parameters voice_webhook_params(const StreamIdentity& ids, const CallParties& pa
   return params;
 }
 
+const char* final_call_status(const TwimlDecision& decision) {
+  if (decision.action != TwimlAction::kRejected || decision.ending_verb != EndingVerb::kReject) {
+    return "completed";
+  }
+  return decision.reject_reason == "busy" ? "busy" : "no-answer";
+}
+
 Parameters status_callback_params(const StreamIdentity& ids, const CallParties& parties,
                                   const CallCompletion& completion) {
-  Parameters params = call_fields(ids, parties, "completed");
-  const auto seconds =
-      std::chrono::duration_cast<std::chrono::seconds>(std::max(completion.duration, Nanos::zero()))
-          .count();
-  params.emplace_back("CallDuration", std::to_string(seconds));
-  params.emplace_back("Duration", std::to_string((seconds + 59) / 60));
+  Parameters params = call_fields(ids, parties, completion.call_status.c_str());
+  if (completion.call_status == "completed") {
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
+                             std::max(completion.duration, Nanos::zero()))
+                             .count();
+    params.emplace_back("CallDuration", std::to_string(seconds));
+    params.emplace_back("Duration", std::to_string((seconds + 59) / 60));
+  }
   params.emplace_back("Timestamp", format_rfc2822_utc(completion.ended_at));
   params.emplace_back("CallbackSource", "call-progress-events");
   params.emplace_back("SequenceNumber", std::to_string(completion.sequence_number));

@@ -9,6 +9,7 @@
 #include "core/duration.h"
 #include "core/http_method.h"
 #include "core/twilio_messages.h"
+#include "core/twiml.h"
 
 namespace callsim {
 
@@ -60,17 +61,27 @@ NumberGeography geography_of(std::string_view number);
 // StirVerstat) are left out; a caller may append them.
 Parameters voice_webhook_params(const StreamIdentity& ids, const CallParties& parties);
 
+// The CallStatus a call the TwiML decided ends with. <Reject> never answers the call: Twilio's
+// <Reject> docs say it "ends with a status of busy or no-answer, depending on the verb's reason
+// attribute" (reason="busy" -> busy, the default "rejected" -> no-answer). Every other decision
+// answered it (<Hangup>, the verbs running out after a <Say>, a stream): completed.
+const char* final_call_status(const TwimlDecision& decision);
+
 // How a call ended, for its status callback.
 struct CallCompletion {
+  std::string call_status = "completed";           // see final_call_status
   Nanos duration{0};                               // answer to hang-up
   std::chrono::system_clock::time_point ended_at;  // becomes Timestamp
   uint64_t sequence_number = 0;                    // Twilio counts the callbacks of one call from 0
 };
 
 // The status callback Twilio POSTs when the call ends: the voice webhook's fields with
-// CallStatus=completed, plus CallDuration (whole seconds, rounded down), Duration (billed
-// minutes, CallDuration / 60 rounded up, as in Twilio's captures), Timestamp (RFC 2822, UTC),
-// CallbackSource=call-progress-events and SequenceNumber; sorted by name.
+// CallStatus from `completion`, plus, for a completed call only, CallDuration (whole seconds,
+// rounded down) and Duration (billed minutes, CallDuration / 60 rounded up, as in Twilio's
+// captures), then Timestamp (RFC 2822, UTC), CallbackSource=call-progress-events and
+// SequenceNumber; sorted by name. A busy or no-answer call was never answered: Twilio's status
+// callback docs list CallDuration only for the completed event, and a duration of an unanswered
+// call would invite a server to treat it like a call that held a slot.
 Parameters status_callback_params(const StreamIdentity& ids, const CallParties& parties,
                                   const CallCompletion& completion);
 

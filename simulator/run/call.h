@@ -47,8 +47,9 @@ struct BasicCall {
   // The webhook phase: what the TwiML said the stream should carry and where the call's status
   // goes at hang-up.
   bool via_webhook = false;
-  bool webhook_answered = false;  // TwiML decided the call (a status callback is due)
-  uint64_t webhook_request = 0;   // the HttpClient request of the webhook in flight
+  bool webhook_answered = false;                // TwiML decided the call (a status callback is due)
+  const char* final_call_status = "completed";  // its status callback's CallStatus
+  uint64_t webhook_request = 0;                 // the HttpClient request of the webhook in flight
   Parameters stream_parameters;
   std::string status_callback_url;
   HttpMethod status_callback_method = HttpMethod::kPost;

@@ -93,6 +93,7 @@ void BasicWorker<Client>::on_webhook_answer(uint32_t slot, uint64_t index, const
       return;
     case TwimlAction::kRejected:
       call.webhook_answered = true;
+      call.final_call_status = final_call_status(decision);
       call.record.reject_kind = RejectKind::kTwiml;
       call.record.reject_detail = to_string(decision.ending_verb);
       if (!decision.reject_reason.empty())
@@ -138,6 +139,7 @@ void BasicWorker<Client>::post_status_callback(Call& call, TimePoint now) {
   const std::string& url = configured ? settings_.status_callback_url : call.status_callback_url;
   if (url.empty()) return;
   CallCompletion completion;
+  completion.call_status = call.final_call_status;
   TimePoint answered =
       call.record.admission_confirmed != TimePoint{} ? call.record.admission_confirmed : now;
   completion.duration = call.record.released_at() - answered;

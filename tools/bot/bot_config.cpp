@@ -71,6 +71,8 @@ void apply_fault(BotConfig& config, std::string_view spec) {
     flag(config.faults.leak_on_abrupt_close);
   } else if (name == "double-release") {
     flag(config.faults.double_release);
+  } else if (name == "release-on-completed") {
+    flag(config.faults.release_on_completed);
   } else if (name == "clamp-reset") {
     flag(config.faults.clamp_reset);
   } else if (name == "release-delay") {
@@ -82,7 +84,8 @@ void apply_fault(BotConfig& config, std::string_view spec) {
   } else {
     throw InputError(fmt::format(
         "unknown --fault '{}' (expected leak-on-abrupt-close, double-release, clamp-reset, "
-        "release-delay=DURATION, idle-release=DURATION, no-start-timeout=DURATION)",
+        "release-on-completed, release-delay=DURATION, idle-release=DURATION, "
+        "no-start-timeout=DURATION)",
         spec));
   }
 }

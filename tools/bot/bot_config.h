@@ -36,6 +36,9 @@ struct Faults {
   bool clamp_reset = false;           // release = DECR, then SET 0 when negative (two commands)
   Nanos release_delay{0};             // the gauge is decremented this long after the call ended
   Nanos idle_release{0};              // 0 = off; release after this long without inbound media
+  // Releases only in the status callback handler, once per CallStatus=completed received, slot
+  // or no slot (a call it rejected, or one whose callback came twice); busy/no-answer never.
+  bool release_on_completed = false;
 };
 
 struct BotConfig {

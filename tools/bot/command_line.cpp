@@ -184,11 +184,13 @@ BotCommand parse_bot_command_line(int argc, const char* const* argv) {
       ->group(admission);
   add_choice(app, "--reject-twiml", config.reject_twiml,
              {{"say", RejectTwiml::kSay}, {"reject", RejectTwiml::kReject}},
-             "TwiML of a webhook rejection: <Say>…</Say><Hangup/> or <Reject/>", "say")
+             "TwiML of a webhook rejection: <Say>…</Say><Hangup/> or <Reject reason=\"busy\"/>",
+             "say")
       ->group(admission);
   app.add_option("--fault", faults,
                  "Misbehave (repeatable): leak-on-abrupt-close, double-release, clamp-reset, "
-                 "release-delay=DURATION, idle-release=DURATION, no-start-timeout=DURATION "
+                 "release-on-completed, release-delay=DURATION, idle-release=DURATION, "
+                 "no-start-timeout=DURATION "
                  "(default 3s)")
       ->type_name("FAULT")
       ->allow_extra_args(false)

@@ -42,6 +42,7 @@ namespace callsim::bot {
   X(releases)                 /* release commands run against Redis */                             \
   X(double_releases)          /* releases beyond the first for one call (fault) */                 \
   X(leaked)                   /* call ends that released nothing because of a fault */             \
+  X(stray_releases)           /* releases for a call holding no slot (release-on-completed) */     \
   X(clamp_resets)             /* SET 0 after a negative DECR (fault) */                            \
   X(redis_errors)             /* failed Redis commands (connection lost, error reply) */           \
   X(release_failures)         /* releases that could not be applied even after reconnecting */     \

@@ -210,7 +210,14 @@ void HttpApi<Config>::call_status(const Connection& con, const std::optional<For
   // The <Connect action> request has no CallStatus when the call goes on; it is the end of the
   // stream, and the call ends with the Hangup answered below.
   bool ends_call = call_status ? is_terminal_status(*call_status) : answer_twiml;
-  if (ends_call) {
+  if (context_.config.faults.release_on_completed) {
+    if (call_status && *call_status == "completed") {
+      auto slot = context_.ledger.find(std::string(*call_sid));
+      if (!slot || !context_.ledger.end(slot, EndEvent::kStatusCallback)) {
+        context_.ledger.release_unheld(std::string(*call_sid));
+      }
+    }
+  } else if (ends_call) {
     auto slot = context_.ledger.find(std::string(*call_sid));
     if (!slot || !context_.ledger.end(slot, EndEvent::kStatusCallback)) {
       counters.status_without_slot++;
@@ -278,6 +285,7 @@ std::string health_details_json(const BotContext& context) {
   if (config.faults.leak_on_abrupt_close) w.String("leak-on-abrupt-close");
   if (config.faults.double_release) w.String("double-release");
   if (config.faults.clamp_reset) w.String("clamp-reset");
+  if (config.faults.release_on_completed) w.String("release-on-completed");
   if (config.faults.release_delay.count() > 0) {
     w.String(("release-delay=" + format_duration(config.faults.release_delay)).c_str());
   }

@@ -69,6 +69,11 @@ bool SlotLedger::end(const std::shared_ptr<Slot>& slot, EndEvent event) {
       if (slot->releases == 0) counters_.leaked++;
       return false;
     }
+    // That service's only release is its status callback handler.
+    if (faults.release_on_completed && event != EndEvent::kStatusCallback &&
+        event != EndEvent::kAbandoned) {
+      return false;
+    }
     slot->releases++;
     if (slot->releases == allowed && !slot->call_sid.empty()) {
       auto it = by_call_sid_.find(slot->call_sid);
@@ -83,6 +88,11 @@ bool SlotLedger::end(const std::shared_ptr<Slot>& slot, EndEvent event) {
   }
   pool_.release(std::move(member), faults.release_delay);
   return true;
+}
+
+void SlotLedger::release_unheld(std::string member) {
+  counters_.stray_releases++;
+  pool_.release(std::move(member), config_.faults.release_delay);
 }
 
 }  // namespace callsim::bot

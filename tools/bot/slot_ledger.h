@@ -58,6 +58,9 @@ class SlotLedger {
   // released already or a fault says otherwise. Returns whether a release was issued.
   bool end(const std::shared_ptr<Slot>& slot, EndEvent event);
 
+  // --fault release-on-completed: releases `member` although no slot of this ledger holds it.
+  void release_unheld(std::string member);
+
   // Slots taken and not yet given back, as this process sees them.
   int64_t active() const { return active_.load(); }
 

@@ -245,5 +245,39 @@ TEST(Fault, NoStartTimeoutClosesTheStreamAndLeavesTheWebhookSlot) {
   }
 }
 
+// The status callback handler that decrements on every CallStatus=completed, slot or no slot.
+// Call 2 was turned away at the webhook: its busy callback frees nothing either way, but a
+// completed one takes back a slot it never held.
+TEST(Fault, ReleaseOnCompletedReleasesForACallItNeverAdmitted) {
+  for (bool faulty : {false, true}) {
+    SCOPED_TRACE(faulty ? "release-on-completed" : "no fault");
+    BotUnderTest bot([faulty](BotConfig& c) {
+      c.cap = 1;
+      c.admit_at = AdmitAt::kWebhook;
+      if (faulty) apply_fault(c, "release-on-completed");
+    });
+    auto status = [&](int call, const char* call_status) {
+      return http_post_form(bot.port(), "/webhook/call_status",
+                            form_body({{"CallSid", call_sid(call)}, {"CallStatus", call_status}}));
+    };
+    for (int call : {1, 2}) {
+      auto twiml =
+          http_post_form(bot.port(), "/webhook/incoming_call",
+                         form_body({{"CallSid", call_sid(call)}, {"CallStatus", "ringing"}}));
+      ASSERT_EQ(twiml.body.find("<Connect") != std::string::npos, call == 1) << twiml.body;
+    }
+    ASSERT_EQ(bot.gauge(), 1);
+    EXPECT_EQ(status(2, "busy").status, 204);
+    EXPECT_EQ(status(2, "no-answer").status, 204);
+    std::this_thread::sleep_for(milliseconds(100));
+    EXPECT_EQ(bot.gauge(), 1);
+    EXPECT_EQ(status(2, "completed").status, 204);
+    EXPECT_TRUE(bot.gauge_becomes(faulty ? 0 : 1));
+    EXPECT_EQ(status(1, "completed").status, 204);
+    EXPECT_TRUE(bot.gauge_becomes(faulty ? -1 : 0));
+    EXPECT_EQ(bot.counters().stray_releases, faulty ? 1u : 0u);
+  }
+}
+
 }  // namespace
 }  // namespace callsim::bot::test

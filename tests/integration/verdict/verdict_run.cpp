@@ -195,6 +195,8 @@ VerdictRun run_callsim_against_bot(const std::vector<std::string>& bot_args,
   for (const std::string& arg : callsim_args) {
     if (arg == "@bot-wrong-path") {
       callsim_argv.push_back("ws://127.0.0.1:" + port + "/wrong");
+    } else if (arg == kBotCallStatus) {
+      callsim_argv.push_back("http://127.0.0.1:" + port + "/webhook/call_status");
     } else if (arg == kBotWssUrl) {
       callsim_argv.push_back("wss://127.0.0.1:" + port + "/ws/twilio-media");
     } else if (arg == kBotWebhook || arg == kBotHttpsWebhook) {

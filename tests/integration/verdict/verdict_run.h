@@ -50,6 +50,9 @@ struct VerdictRun {
 // and the same over TLS (for a bot given --tls-cert/--tls-key).
 inline const std::string kBotWebhook = "@bot-webhook";
 inline const std::string kBotHttpsWebhook = "@bot-https-webhook";
+// The bot's status callback URL (http://127.0.0.1:PORT/webhook/call_status), for
+// `--status-callback`.
+inline const std::string kBotCallStatus = "@bot-call-status";
 // The bot's wss:// stream URL, for `--url` (callsim dials ws://127.0.0.1:PORT/... otherwise).
 inline const std::string kBotWssUrl = "@bot-wss-url";
 

@@ -95,6 +95,23 @@ TEST(WebhookFlow, DoubleReleaseAtTheStatusCallbackDriftsTheGaugeBelowZero) {
   EXPECT_EQ(run.check("admitted_within_cap").total, "PASS") << run.describe();
 }
 
+// A server whose only release is its status callback handler, decrementing on every
+// CallStatus=completed (the bug real servers have: no check that the call held a slot). The 10
+// calls of 60 it turned away with <Reject reason="busy"> were never answered, so Twilio reports
+// them busy and the counter stays exact. Reported as completed (callsim's old behaviour), each
+// would take a slot back that it never took: the gauge reads 40 with 50 calls up
+// (gauge_consistent), ends at -10 (never_negative, no_leak) and the bot admits 10 calls over
+// its cap in the next burst (admitted_within_cap).
+TEST(WebhookFlow, RejectedCallsEndBusySoAServerReleasingOnCompletedStaysExact) {
+  VerdictRun run = run_callsim_against_bot(
+      {"--admit-at", "webhook", "--reject-twiml", "reject", "--fault", "release-on-completed"},
+      webhook_args(kBursts, {"--status-callback", kBotCallStatus, "--settle", "1s"}));
+  EXPECT_TRUE(run.bot_survived) << run.describe();
+  EXPECT_EQ(run.check("never_negative").total, "PASS") << run.describe();
+  EXPECT_EQ(run.check("no_leak").total, "PASS") << run.describe();
+  EXPECT_TRUE(every_check_passed(run, kBursts)) << run.describe();
+}
+
 // A server that frees slots only on `stop` loses the dropped calls' slots, unless the call's
 // status callback frees them: webhook-mode servers are rescued by Twilio's callback.
 TEST(WebhookFlow, LeakOnAbruptCloseIsRescuedByTheStatusCallback) {

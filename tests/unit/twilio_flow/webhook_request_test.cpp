@@ -185,6 +185,60 @@ TEST(WebhookRequest, BilledMinutesRoundUpAndZeroStaysZero) {
   EXPECT_EQ(field(-5s, "CallDuration"), "0");
 }
 
+// The status callback of a call whose webhook answered `twiml`, ended `held` after answering.
+Parameters status_fields_for(const std::string& twiml, Nanos held) {
+  const TwimlDecision decision = parse_twiml(twiml, "https://bot.example.com/webhook/call");
+  CallCompletion completion;
+  completion.call_status = final_call_status(decision);
+  completion.duration = held;
+  return status_callback_params(kIds, kParties, completion);
+}
+
+std::string field_of(const Parameters& params, const std::string& name) {
+  for (const auto& [key, value] : params) {
+    if (key == name) return value;
+  }
+  return "missing";
+}
+
+// A <Reject> never answers the call, so it must not end "completed": a server that releases a
+// slot on every completed callback would release one it never took (issue 11, item 5).
+TEST(WebhookRequest, RejectBusyEndsBusyWithoutADuration) {
+  const Parameters params =
+      status_fields_for(R"(<?xml version="1.0"?><Response><Reject reason="busy"/></Response>)", 0s);
+  EXPECT_EQ(field_of(params, "CallStatus"), "busy");
+  EXPECT_EQ(field_of(params, "CallDuration"), "missing");
+  EXPECT_EQ(field_of(params, "Duration"), "missing");
+  EXPECT_EQ(field_of(params, "CallbackSource"), "call-progress-events");
+}
+
+TEST(WebhookRequest, RejectWithoutReasonEndsNoAnswer) {
+  for (const char* twiml :
+       {"<Response><Reject/></Response>", R"(<Response><Reject reason="rejected"/></Response>)"}) {
+    const Parameters params = status_fields_for(twiml, 0s);
+    EXPECT_EQ(field_of(params, "CallStatus"), "no-answer") << twiml;
+    EXPECT_EQ(field_of(params, "CallDuration"), "missing") << twiml;
+    EXPECT_EQ(field_of(params, "Duration"), "missing") << twiml;
+  }
+}
+
+// <Say> answers the call before it speaks; <Hangup> then ends an answered call.
+TEST(WebhookRequest, SayThenHangupWasAnsweredAndCompletesWithItsDuration) {
+  const Parameters params = status_fields_for(
+      "<Response><Say>All our lines are busy.</Say><Hangup/></Response>", 3s + 200ms);
+  EXPECT_EQ(field_of(params, "CallStatus"), "completed");
+  EXPECT_EQ(field_of(params, "CallDuration"), "3");
+  EXPECT_EQ(field_of(params, "Duration"), "1");
+}
+
+TEST(WebhookRequest, StreamedCallCompletesWithItsDuration) {
+  const Parameters params = status_fields_for(
+      R"(<Response><Connect><Stream url="wss://bot.example.com/ws"/></Connect></Response>)", 125s);
+  EXPECT_EQ(field_of(params, "CallStatus"), "completed");
+  EXPECT_EQ(field_of(params, "CallDuration"), "125");
+  EXPECT_EQ(field_of(params, "Duration"), "3");
+}
+
 TEST(WebhookRequest, FormatsTimestampsAsRfc2822Utc) {
   using std::chrono::system_clock;
   EXPECT_EQ(format_rfc2822_utc(system_clock::from_time_t(0)), "Thu, 01 Jan 1970 00:00:00 +0000");
