@@ -600,8 +600,10 @@ void BasicWorker<Client>::finish(uint32_t slot, Outcome outcome, TimePoint now) 
   }
   // With a webhook the TwiML <Connect> was the admission; otherwise the stream confirms it.
   if (call.record.start_sent != TimePoint{} && !call.via_webhook) {
+    // hang_up() moves hang_up_at to the actual moment; the plan is what the window is judged by.
+    Nanos held = call.ending == Call::Ending::kResetMidCall ? settings_.hold / 2 : settings_.hold;
     call.record.admission_confirmed =
-        admission_confirmation(call.record, call.hang_up_at, settings_.reject_window);
+        admission_confirmation(call.record, call.record.start_sent + held, settings_.reject_window);
   }
   call.record.frames_skipped = call.pacer.skipped_frames();
   stats_.frames_skipped += call.record.frames_skipped;
