@@ -43,6 +43,14 @@ void validate(const Options& o) {
       throw InputError(fmt::format("--reject-status {} is not an HTTP status (200..599)", status));
     }
   }
+  for (int code : o.reject_close_codes) {
+    // Only codes an endpoint may send in a close frame (RFC 6455 §7.4).
+    if (code < 1000 || code > 4999 || code == 1004 || code == 1005 || code == 1006 ||
+        code == 1015 || (code > 1014 && code < 3000)) {
+      throw InputError(
+          fmt::format("--reject-close-codes {} is not a close code a server can send", code));
+    }
+  }
   if (o.bursts < 1) throw InputError("--bursts must be at least 1");
   if (o.bursts > 1 && o.rate > 0)
     throw InputError("--bursts repeats a closed-model burst; drop --rate");

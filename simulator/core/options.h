@@ -46,6 +46,7 @@ struct Options {
   Nanos lateness_budget = std::chrono::milliseconds(5);  // p99 send lateness before INVALID
   Nanos reject_window = std::chrono::seconds(2);  // server close this soon after start = rejection
   std::vector<int> reject_statuses = {503, 429};  // upgrade answers that mean "at capacity"
+  std::vector<int> reject_close_codes = {1013};   // close codes that mean "at capacity"
 
   // --- verdict: the server's cap and its gauge ---
   int cap = 50;

@@ -35,6 +35,7 @@ struct CallSettings {
   Nanos hold = std::chrono::seconds(5);
   Nanos reject_window = std::chrono::seconds(2);
   std::vector<int> reject_statuses = {503, 429};
+  std::vector<int> reject_close_codes = {1013};
   Parameters custom_parameters;
   std::shared_ptr<const media::FrameSource> audio;
   uint64_t seed = 0;

@@ -76,6 +76,7 @@ CallSettings make_call_settings(const Options& options) {
   settings.insecure = options.insecure;
   settings.reject_window = options.reject_window;
   settings.reject_statuses = options.reject_statuses;
+  settings.reject_close_codes = options.reject_close_codes;
   settings.custom_parameters = options.params;
   settings.drop_ratio = options.drop_ratio;
   settings.no_stop_ratio = options.no_stop_ratio;

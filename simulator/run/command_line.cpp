@@ -187,6 +187,12 @@ void add_run_options(CLI::App& app, Options& o) {
       ->delimiter(',')
       ->default_str("503,429")
       ->group(load);
+  app.add_option("--reject-close-codes", o.reject_close_codes,
+                 "Close codes that mean 'at capacity': a close with one within --reject-window "
+                 "of start is a rejection even after the server spoke (a busy prompt)")
+      ->delimiter(',')
+      ->default_str("1013")
+      ->group(load);
 
   const std::string verdict = "Verdict (the concurrent-call cap)";
   app.add_option("--cap", o.cap, "The server's concurrent-call cap")

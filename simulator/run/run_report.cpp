@@ -103,6 +103,10 @@ void write_options(JsonWriter& w, const RunSummary& run) {
   for (int status : o.reject_statuses) w.Int(status);
   w.EndArray();
   field(w, "gauge_lag_ms", o.gauge_lag.count() / 1e6);
+  key(w, "reject_close_codes");
+  w.StartArray();
+  for (int code : o.reject_close_codes) w.Int(code);
+  w.EndArray();
   key(w, "params");
   w.StartObject();
   for (const auto& [name, value] : o.params) write_string(w, name.c_str(), value);

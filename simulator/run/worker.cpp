@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "core/admission_confirmation.h"
 #include "core/errors.h"
 #include "core/sids.h"
 #include "core/twilio_signature.h"
@@ -578,7 +579,12 @@ Outcome BasicWorker<Client>::classify_server_close(Call& call, TimePoint now) {
     if (con->get_ec()) call.record.error += " (" + con->get_ec().message() + ")";
     return Outcome::kProtocolError;
   }
-  if (!served && closed_at - call.record.start_sent <= settings_.reject_window) {
+  bool capacity_code =
+      std::find(settings_.reject_close_codes.begin(), settings_.reject_close_codes.end(),
+                call.record.close_code) != settings_.reject_close_codes.end();
+  // A busy prompt ("all agents are busy") speaks before it closes: the code says what it was.
+  if ((!served || capacity_code) && call.record.start_sent != TimePoint{} &&
+      closed_at - call.record.start_sent <= settings_.reject_window) {
     call.record.reject_kind = RejectKind::kClosedAfterStart;
     return Outcome::kRejected;
   }
@@ -604,12 +610,10 @@ void BasicWorker<Client>::finish(uint32_t slot, Outcome outcome, TimePoint now) 
   }
   // With a webhook the TwiML <Connect> was the admission; otherwise the stream confirms it.
   if (call.record.start_sent != TimePoint{} && !call.via_webhook) {
-    TimePoint confirmed = call.record.start_sent + settings_.reject_window;
-    if (call.record.first_server_message != TimePoint{}) {
-      confirmed = std::min(confirmed, call.record.first_server_message);
-    }
-    // A call that ended before anything confirmed it counts from its upgrade.
-    if (confirmed < call.record.released_at()) call.record.admission_confirmed = confirmed;
+    // hang_up() moves hang_up_at to the actual moment; the plan is what the window is judged by.
+    Nanos held = call.ending == Call::Ending::kResetMidCall ? settings_.hold / 2 : settings_.hold;
+    call.record.admission_confirmed =
+        admission_confirmation(call.record, call.record.start_sent + held, settings_.reject_window);
   }
   call.record.frames_skipped = call.pacer.skipped_frames();
   stats_.frames_skipped += call.record.frames_skipped;

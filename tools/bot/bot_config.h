@@ -29,6 +29,9 @@ enum class Strategy {
 
 enum class RejectTwiml { kSay, kReject };
 
+// How --admit-at start turns a call over the cap away.
+enum class RejectWith { kClose, kBusyPrompt };
+
 // Injected misbehaviour, each one a way real services lose or corrupt slots.
 struct Faults {
   bool leak_on_abrupt_close = false;  // a stream's end releases only on `stop`
@@ -58,6 +61,7 @@ struct BotConfig {
   // (ProSaaS: 3 s). Changed with --fault no-start-timeout=DURATION; 0 turns it off.
   Nanos no_start_timeout = std::chrono::seconds(3);
   RejectTwiml reject_twiml = RejectTwiml::kSay;
+  RejectWith reject_with = RejectWith::kClose;
 
   bool silent = false;  // a pure sink: never sends media, marks or clear
   std::string greeting_path;

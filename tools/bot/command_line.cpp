@@ -182,6 +182,12 @@ BotCommand parse_bot_command_line(int argc, const char* const* argv) {
   add_duration(app, "--slot-ttl", config.slot_ttl,
                "TTL of calls:active:<CallSid> in the set strategies")
       ->group(admission);
+  add_choice(app, "--reject-with", config.reject_with,
+             {{"close", RejectWith::kClose}, {"busy-prompt", RejectWith::kBusyPrompt}},
+             "How --admit-at start refuses a call over the cap: close (1013 at once) or "
+             "busy-prompt (0.8 s of audio, a `busy` mark, close 1013 once it is echoed)",
+             "close")
+      ->group(admission);
   add_choice(app, "--reject-twiml", config.reject_twiml,
              {{"say", RejectTwiml::kSay}, {"reject", RejectTwiml::kReject}},
              "TwiML of a webhook rejection: <Say>…</Say><Hangup/> or <Reject reason=\"busy\"/>",

@@ -64,6 +64,9 @@ void Session::on_text(std::string_view text, Clock::time_point now) {
         conversation_->on_caller_audio(message.audio.data(), message.audio.size(), now);
       }
       break;
+    case CallerMessage::Event::kMark:
+      if (state_ == State::kBusyPrompt) finish("busy", 1013, "all agents are busy");
+      break;
     case CallerMessage::Event::kStop:
       if (state_ == State::kServing || state_ == State::kAdmitting) {
         outcome_ = "completed";
@@ -168,6 +171,8 @@ void Session::on_admission(Verdict verdict, std::shared_ptr<Slot> slot, Clock::t
   if (verdict == Verdict::kAdmitted) {
     slot_ = std::move(slot);
     serve(now);
+  } else if (context_.config.reject_with == RejectWith::kBusyPrompt && context_.voice) {
+    play_busy_prompt(now);
   } else {
     finish("rejected", 1013, "try again later");
   }
@@ -185,6 +190,19 @@ void Session::serve(Clock::time_point now) {
     conversation_.emplace(*context_.voice, settings, outbox);
     conversation_->begin(now);
   }
+}
+
+void Session::play_busy_prompt(Clock::time_point now) {
+  // A real IVR's "all agents are busy": the server speaks first, so only the capacity close
+  // code, not silence, tells the caller it was turned away.
+  state_ = State::kBusyPrompt;
+  outcome_ = "busy";
+  const media::FrameSource& clip = *context_.voice->greeting;
+  const size_t frames = std::min<size_t>(clip.frame_count(), kBusyPromptFrames);
+  for (size_t i = 0; i < frames; ++i) send_media(clip.frame_base64(i));
+  send_mark("busy");
+  // A caller that never echoes the mark is still turned away.
+  busy_deadline_ = now + kBusyPromptFrames * media::FrameSource::kFrameDuration + kBusyEchoGrace;
 }
 
 void Session::finish(const char* outcome, uint16_t close_code, const std::string& reason) {
@@ -229,6 +247,9 @@ void Session::on_tick(Clock::time_point now) {
         closing_ = true;
         port_.close(1000, "");
       }
+      break;
+    case State::kBusyPrompt:
+      if (now >= busy_deadline_) finish("busy", 1013, "all agents are busy");
       break;
     case State::kAdmitting:
       break;

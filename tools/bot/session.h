@@ -51,6 +51,8 @@ class Session : private Outbox {
   static constexpr double kFloodPerSecond = 250;
   // After `stop`, the caller should close; the bot closes 1000 itself after this long.
   static constexpr std::chrono::seconds kLingerAfterStop{5};
+  static constexpr size_t kBusyPromptFrames = 40;  // 0.8 s of --reject-with busy-prompt audio
+  static constexpr std::chrono::seconds kBusyEchoGrace{5};
 
   // `slot` is the one taken at the upgrade (--admit-at upgrade), else null.
   Session(const SessionContext& context, SessionPort& port, Clock::time_point opened,
@@ -73,11 +75,13 @@ class Session : private Outbox {
     kAwaitingStart,
     kAdmitting,  // --admit-at start: the verdict is pending
     kServing,
-    kEnded,  // stopped, refused or released: reads on, says nothing
+    kBusyPrompt,  // over the cap: playing the busy prompt, closing 1013 once its mark is echoed
+    kEnded,       // stopped, refused or released: reads on, says nothing
   };
 
   void handle_start(const CallerMessage& start, Clock::time_point now);
   void serve(Clock::time_point now);
+  void play_busy_prompt(Clock::time_point now);
   void finish(const char* outcome, uint16_t close_code, const std::string& reason);
   void end_slot(EndEvent event);
   bool within_rate(Clock::time_point now);
@@ -105,6 +109,7 @@ class Session : private Outbox {
 
   Clock::time_point last_media_;
   std::optional<Clock::time_point> linger_until_;
+  Clock::time_point busy_deadline_;
   double flood_tokens_ = kFloodBurst;
   Clock::time_point flood_refilled_;
   uint64_t frames_in_ = 0;

@@ -65,6 +65,11 @@ void read_report(const std::string& path, VerdictRun& run) {
     }
     run.checks[check["name"].GetString()] = verdicts;
   }
+  if (doc.HasMember("calls") && doc["calls"].IsArray()) {
+    for (const auto& call : doc["calls"].GetArray()) {
+      if (call.HasMember("reject_kind")) ++run.reject_kinds[call["reject_kind"].GetString()];
+    }
+  }
 }
 
 char strip_char(const std::string& verdict) {

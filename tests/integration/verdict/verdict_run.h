@@ -35,6 +35,7 @@ struct VerdictRun {
   std::string verdict;       // the report's top-level "verdict" (PASS, FAIL, INCOMPLETE, ...)
   std::string verdict_text;  // the last line callsim printed
   std::map<std::string, CheckVerdicts> checks;  // by check name; empty when there is no report
+  std::map<std::string, int> reject_kinds;      // the report's calls, by reject_kind
   std::string callsim_output;
   std::string bot_output;
   std::chrono::milliseconds took{0};

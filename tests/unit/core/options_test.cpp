@@ -29,6 +29,17 @@ TEST(Options, UrlSchemesAreCaseInsensitive) {
   EXPECT_NE(error_of(o).find("--url"), std::string::npos);
 }
 
+TEST(Options, RejectCloseCodesMustBeSendableCloseCodes) {
+  Options o;
+  o.reject_close_codes = {1013, 1008, 4000};
+  EXPECT_EQ(error_of(o), "");
+  for (int code : {999, 1005, 1006, 1015, 2000, 5000}) {
+    o.reject_close_codes = {1013, code};
+    EXPECT_EQ(error_of(o), "--reject-close-codes " + std::to_string(code) +
+                               " is not a close code a server can send");
+  }
+}
+
 TEST(Options, EachBadValueNamesItsFlag) {
   Options o;
   o.url = "http://x";
