@@ -229,19 +229,20 @@ struct Lag {
   Nanos p95{0}, max{0};
 };
 
-// Matches each gauge step to the latest live change in the same direction that led to the
-// gauge's new value (expected = baseline + live) and came at most steady_grace after it (a
+// Matches each gauge step in `direction` to the latest live change in that direction that led to
+// the gauge's new value (expected = baseline + live) and came at most steady_grace after it (a
 // correct server counts slightly before the caller sees the upgrade: lead counts as no lag) and
 // at most twice the --gauge-lag bound before it (so a lag beyond the bound is still measured).
-Lag measure_lag(const BurstContext& b, const std::vector<Change>& changes) {
+// Admissions and releases are measured apart: a leak or a double release adds or removes only
+// down steps, so a down step can match a much older release and look like a long lag.
+Lag measure_lag(const BurstContext& b, const std::vector<Change>& changes, int direction) {
   Lag lag;
   const Nanos grace = b.options.steady_grace;
   const Nanos reach = 2 * b.options.gauge_lag + grace;
   std::vector<Point> points = window_points(b);
   for (size_t i = 1; i < points.size(); ++i) {
     const int64_t from = points[i - 1].value, to = points[i].value;
-    if (from == to) continue;
-    const int direction = to > from ? 1 : -1;
+    if (from == to || (to > from ? 1 : -1) != direction) continue;
     const TimePoint at = points[i].at;
     std::optional<Nanos> best;
     for (size_t j = changes.size(); j > 0; --j) {
@@ -280,10 +281,15 @@ CheckResult check_gauge_consistent(const BurstContext& b) {
     r.summary = "no call was decided";
     return r;
   }
-  const Lag lag = measure_lag(b, changes);
+  // --gauge-lag bounds how late the gauge counts an admission; how late it counts a release
+  // is bounded by --settle (a correct server may free slots seconds after stop: no_leak's rule).
+  const Lag up = measure_lag(b, changes, +1);
+  const Lag down = measure_lag(b, changes, -1);
+  const Lag& lag = up.delays.empty() ? down : up;
   const Nanos grace = b.options.steady_grace;
   const Nanos bound = b.options.gauge_lag;
-  const Nanos judged_lag = std::min(lag.p95, bound);
+  const Nanos judged_up = std::min(up.p95, bound);
+  const Nanos judged_down = std::min(down.p95, b.options.settle);
   const TimePoint seen_until = std::min(b.window_end, b.gauge->observed_until());
   r.set("gauge_lag_us", to_us(lag.p95));
   r.set("gauge_lag_max_us", to_us(lag.max));
@@ -302,7 +308,8 @@ CheckResult check_gauge_consistent(const BurstContext& b) {
     // After the last change only calls that never ended are still steady; the release of the
     // last calls is no_leak's business.
     if (i + 1 == changes.size() && live == 0) break;
-    const TimePoint from = changes[i].at + judged_lag + grace;
+    const TimePoint from =
+        changes[i].at + (changes[i].direction < 0 ? judged_down : judged_up) + grace;
     TimePoint to = i + 1 < changes.size() ? changes[i + 1].at - grace : seen_until;
     if (i + 1 < changes.size() && to > seen_until) {
       if (from < to) unseen = true;
@@ -407,7 +414,7 @@ CheckResult check_gauge_consistent(const BurstContext& b) {
     r.summary = fmt::format(
         "no steady period: the admitted calls never held still for longer than the gauge's lag "
         "{} + twice the {} grace{}",
-        human_duration(judged_lag), human_duration(grace), lag_note);
+        human_duration(std::max(judged_up, judged_down)), human_duration(grace), lag_note);
     return r;
   }
   r.verdict = Verdict::kPass;

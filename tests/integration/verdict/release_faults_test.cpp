@@ -54,7 +54,9 @@ class OpenModelWithDrops : public testing::TestWithParam<std::string> {};
 TEST_P(OpenModelWithDrops, PassesWithCorrectReleases) {
   VerdictRun run = run_callsim_against_bot({"--admit-at", GetParam()}, open_model_with_drops());
   EXPECT_TRUE(run.bot_survived) << run.describe();
-  EXPECT_EQ(run.exit_code, 0) << run.describe();
+  // The live count never holds still for longer than the lag plus twice the 200 ms grace, so
+  // gauge_consistent cannot be judged: INCOMPLETE, not a PASS on no evidence.
+  EXPECT_EQ(run.exit_code, 5) << run.describe();
   EXPECT_TRUE(totals_are(run, {{"admitted_within_cap", "PASS"},
                                {"full_admission", "PASS"},
                                {"rejections_clean", "PASS"},
