@@ -1,7 +1,7 @@
 #pragma once
 
 // The worker behind the Worker interface, as a template over websocketpp's client type so that
-// ws:// and wss:// share one implementation. Included only by worker.cpp, which instantiates it.
+// ws:// and wss:// share one implementation. Included by worker*.cpp, which instantiate it.
 
 #include <map>
 #include <mutex>
@@ -74,7 +74,10 @@ class BasicWorker final : public Worker {
   void hang_up(Call& call, TimePoint now);
   // True (and the call moves to kServerClosing) once the server has started closing.
   bool notice_server_closing(Call& call, TimePoint now);
+  // How the server ended the connection (worker_close.cpp, with on_fail and on_close).
   Outcome classify_server_close(Call& call, TimePoint now);
+  // True (and the connection is failed) when the 101 chose an extension or subprotocol unoffered.
+  bool refuse_unoffered_choice(Call& call);
   void finish(uint32_t slot, Outcome outcome, TimePoint now);
   void stop_now(Outcome why);
   void publish_progress(TimePoint now, bool force);

@@ -40,7 +40,10 @@ struct BasicCall {
   uint64_t chunk = 0;     // last media chunk number used
   uint64_t first_timestamp_ms = 0;
   size_t audio_offset = 0;
-  TimePoint hang_up_at{};         // hold end, or the mid-call moment a dropped call vanishes
+  TimePoint hang_up_at{};  // hold end, or the mid-call moment a dropped call vanishes
+  // Where hang_up_at was first set: hang_up() moves hang_up_at to the actual moment, and the
+  // reject window is judged by the plan.
+  TimePoint planned_hang_up{};
   TimePoint server_close_seen{};  // first seen the server closing, before the socket ended
   TimePoint next_service{};       // the one heap entry for this call that is not stale
 

@@ -1,7 +1,5 @@
 #include "run/basic_worker.h"
 
-#include <strings.h>
-
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -10,9 +8,7 @@
 #include "core/errors.h"
 #include "core/sids.h"
 #include "core/twilio_signature.h"
-#include "core/upgrade_status.h"
 #include "net/tls_context.h"
-#include "net/ws_violation.h"
 
 namespace callsim {
 
@@ -274,20 +270,7 @@ void BasicWorker<Client>::on_open(uint32_t slot) {
   stats_.handshake.record(now - call.record.connect_started);
   call.state = Call::State::kStreaming;
   ++admitted_live_;
-  // RFC 6455 4.1: a 101 that picks an extension or subprotocol we never offered fails the
-  // connection before anything is sent on it.
-  for (const char* header : {"Sec-WebSocket-Extensions", "Sec-WebSocket-Protocol"}) {
-    bool offered = false;
-    for (const auto& sent : settings_.headers)
-      offered |= strcasecmp(sent.first.c_str(), header) == 0;
-    if (offered || call.connection->get_response_header(header).empty()) continue;
-    call.record.error = fmt::format("the 101 names {} \"{}\", which callsim never offered", header,
-                                    call.connection->get_response_header(header));
-    call.state = Call::State::kClosing;
-    call.closing_outcome = Outcome::kProtocolError;
-    call.connection->terminate(std::error_code());
-    return;
-  }
+  if (refuse_unoffered_choice(call)) return;
   if (stopping_) {
     hang_up(call, now);
     return;
@@ -299,21 +282,10 @@ void BasicWorker<Client>::on_open(uint32_t slot) {
   call.record.start_sent = now;
   if (call.via_webhook) post_stream_event(call, StreamEvent::kStarted);
   call.pacer = FramePacer(now, call.first_timestamp_ms);
-  call.hang_up_at =
+  call.planned_hang_up =
       now + (call.ending == Call::Ending::kResetMidCall ? settings_.hold / 2 : settings_.hold);
+  call.hang_up_at = call.planned_hang_up;
   service(slot, now);
-}
-
-template <typename Client>
-bool BasicWorker<Client>::notice_server_closing(Call& call, TimePoint now) {
-  if (call.connection->get_state() == websocketpp::session::state::open) return false;
-  // The server's close frame arrived (websocketpp answers it and reports the close only once
-  // the server drops the TCP connection): send nothing more, and judge the call by when the
-  // server closed, not by when the socket finally went away.
-  call.state = Call::State::kServerClosing;
-  call.server_close_seen = now;
-  call.record.hung_up = now;
-  return true;
 }
 
 template <typename Client>
@@ -493,105 +465,6 @@ void BasicWorker<Client>::hang_up(Call& call, TimePoint now) {
 }
 
 template <typename Client>
-void BasicWorker<Client>::on_fail(uint32_t slot) {
-  Call& call = *slots_[slot];
-  TimePoint now = clock_.now();
-  auto& con = call.connection;
-  if (call.state == Call::State::kClosing) {
-    finish(slot, call.closing_outcome, now);
-    return;
-  }
-  std::error_code ec = con->get_ec();
-  int status = static_cast<int>(con->get_response_code());
-  call.record.error = ec.message();
-  Outcome outcome = Outcome::kProtocolError;
-  if (status != 0 && status != 101) {
-    call.record.http_status = status;
-    call.record.error.clear();
-    if (is_capacity_status(settings_.reject_statuses, status)) {
-      outcome = Outcome::kRejected;
-      call.record.reject_kind = RejectKind::kHttpStatus;
-    } else {
-      call.record.error = describe_upgrade_status(status);
-    }
-  } else if (ec == websocketpp::error::open_handshake_timeout ||
-             ec == websocketpp::transport::error::timeout || ec == asio::error::timed_out) {
-    outcome = Outcome::kHandshakeTimeout;
-  } else if (ec == asio::error::connection_refused) {
-    outcome = Outcome::kRefused;
-  } else if (ec == websocketpp::transport::asio::socket::make_error_code(
-                       websocketpp::transport::asio::socket::error::tls_handshake_failed) ||
-             ec == websocketpp::transport::asio::socket::make_error_code(
-                       websocketpp::transport::asio::socket::error::tls_handshake_timeout) ||
-             ec.category() == asio::error::get_ssl_category()) {
-    outcome = Outcome::kTlsError;
-  }
-  finish(slot, outcome, now);
-}
-
-template <typename Client>
-void BasicWorker<Client>::on_close(uint32_t slot) {
-  Call& call = *slots_[slot];
-  TimePoint now = clock_.now();
-  // websocketpp's own close timer (timeout_close_handshake) gave up on the peer's answer.
-  if (call.connection->get_ec() == websocketpp::error::close_handshake_timeout) {
-    call.record.close_timed_out = true;
-  }
-  if (call.state == Call::State::kClosing) {
-    finish(slot, call.closing_outcome, now);
-    return;
-  }
-  finish(slot, classify_server_close(call, now), now);
-}
-
-template <typename Client>
-Outcome BasicWorker<Client>::classify_server_close(Call& call, TimePoint now) {
-  auto& con = call.connection;
-  TimePoint closed_at = call.server_close_seen != TimePoint{} ? call.server_close_seen : now;
-  call.record.closed_by_server = true;
-  call.record.hung_up = closed_at;
-  call.record.close_code = con->get_remote_close_code();
-  call.record.close_reason = con->get_remote_close_reason();
-  bool served = call.record.server_media_bytes > 0 || call.record.marks_received > 0;
-  if (std::string kind = ws_violation_kind(con->get_local_close_reason()); !kind.empty()) {
-    // Our close code is websocketpp's answer to the violation, not the server's decision.
-    call.record.ws_violation = kind;
-    call.record.close_code = 0;
-    call.record.close_reason.clear();
-    call.record.error =
-        fmt::format("server broke the WebSocket protocol: {} ({}, we closed {})", kind,
-                    con->get_local_close_reason(), con->get_local_close_code());
-    ++stats_.ws_violations[kind];
-    return Outcome::kProtocolError;
-  }
-  if (std::string kind =
-          close_frame_violation(con->get_remote_close_code(), con->get_remote_close_reason());
-      !kind.empty()) {
-    call.record.ws_violation = kind;
-    call.record.error = fmt::format("server broke the WebSocket protocol: {} (close code {})", kind,
-                                    call.record.close_code);
-    ++stats_.ws_violations[kind];
-    return Outcome::kProtocolError;
-  }
-  if (call.record.close_code == websocketpp::close::status::abnormal_close ||
-      call.record.close_code == websocketpp::close::status::no_status) {
-    call.record.error = "connection dropped without a close frame";
-    if (con->get_ec()) call.record.error += " (" + con->get_ec().message() + ")";
-    return Outcome::kProtocolError;
-  }
-  bool capacity_code =
-      std::find(settings_.reject_close_codes.begin(), settings_.reject_close_codes.end(),
-                call.record.close_code) != settings_.reject_close_codes.end();
-  // A busy prompt ("all agents are busy") speaks before it closes: the code says what it was.
-  if ((!served || capacity_code) && call.record.start_sent != TimePoint{} &&
-      closed_at - call.record.start_sent <= settings_.reject_window) {
-    call.record.reject_kind = RejectKind::kClosedAfterStart;
-    return Outcome::kRejected;
-  }
-  return Outcome::kClosedEarly;
-}
-
-template <typename Client>
 void BasicWorker<Client>::finish(uint32_t slot, Outcome outcome, TimePoint now) {
   Call& call = *slots_[slot];
   if (call.state == Call::State::kDone) return;
@@ -610,10 +483,8 @@ void BasicWorker<Client>::finish(uint32_t slot, Outcome outcome, TimePoint now) 
   }
   // With a webhook the TwiML <Connect> was the admission; otherwise the stream confirms it.
   if (call.record.start_sent != TimePoint{} && !call.via_webhook) {
-    // hang_up() moves hang_up_at to the actual moment; the plan is what the window is judged by.
-    Nanos held = call.ending == Call::Ending::kResetMidCall ? settings_.hold / 2 : settings_.hold;
     call.record.admission_confirmed =
-        admission_confirmation(call.record, call.record.start_sent + held, settings_.reject_window);
+        admission_confirmation(call.record, call.planned_hang_up, settings_.reject_window);
   }
   call.record.frames_skipped = call.pacer.skipped_frames();
   stats_.frames_skipped += call.record.frames_skipped;
