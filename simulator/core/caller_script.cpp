@@ -36,6 +36,21 @@ namespace {
 
 constexpr std::string_view kKinds = "listen, say, pause, dtmf, barge_in, hangup";
 
+// Script text (and yaml-cpp's messages, which quote it) goes into one-line errors: control bytes
+// and overlong text would break them.
+std::string printable(std::string_view text, size_t limit = 40) {
+  std::string out;
+  for (char c : text.substr(0, limit)) {
+    const auto u = static_cast<unsigned char>(c);
+    out += (u < 0x20 || u == 0x7f) ? '?' : c;
+  }
+  if (text.size() > limit) out += "...";
+  return out;
+}
+std::string printable(char c) {
+  return printable(std::string_view(&c, 1));
+}
+
 class StepParser {
  public:
   StepParser(const std::string& name, const std::string& base_dir, CallerScript& script)
@@ -166,18 +181,6 @@ class StepParser {
     }
   }
 
-  // Script text goes into one-line errors: control bytes and overlong text would break them.
-  static std::string printable(std::string_view text) {
-    std::string out;
-    for (char c : text.substr(0, 40)) {
-      const auto u = static_cast<unsigned char>(c);
-      out += (u < 0x20 || u == 0x7f) ? '?' : c;
-    }
-    if (text.size() > 40) out += "...";
-    return out;
-  }
-  static std::string printable(char c) { return printable(std::string_view(&c, 1)); }
-
   const std::string& name_;
   const std::string& base_dir_;
   CallerScript& script_;
@@ -220,8 +223,8 @@ CallerScript parse_caller_script(std::string_view text, const std::string& name,
   try {
     root = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
-    throw InputError(
-        fmt::format("{}:{}:{}: invalid YAML: {}", name, e.mark.line + 1, e.mark.column + 1, e.msg));
+    throw InputError(fmt::format("{}:{}:{}: invalid YAML: {}", name, e.mark.line + 1,
+                                 e.mark.column + 1, printable(e.msg, 200)));
   }
   if (!root.IsDefined() || root.IsNull()) throw InputError(name + ": the script has no steps");
   if (!root.IsSequence()) {
@@ -237,7 +240,8 @@ CallerScript parse_caller_script(std::string_view text, const std::string& name,
   try {
     for (const YAML::Node& node : root) parser.parse(node, index++);
   } catch (const YAML::Exception& e) {
-    throw InputError(fmt::format("{}:{}: step {}: {}", name, e.mark.line + 1, index, e.msg));
+    throw InputError(
+        fmt::format("{}:{}: step {}: {}", name, e.mark.line + 1, index, printable(e.msg, 200)));
   }
   for (size_t i = 0; i < script.steps.size(); ++i) {
     if (script.steps[i].kind != ScriptStep::Kind::kBargeIn) continue;

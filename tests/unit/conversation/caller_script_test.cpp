@@ -102,6 +102,10 @@ TEST(CallerScript, WholeFileErrors) {
   const std::string bad_yaml = error_of("- listen\n- say: {utterance: 1\n");
   EXPECT_EQ(bad_yaml.rfind("calls/s.yaml:3:1: invalid YAML: ", 0), 0u) << bad_yaml;
   EXPECT_EQ(bad_yaml.find('\n'), std::string::npos);
+  // yaml-cpp quotes the offending byte in its message: a newline there would split the line.
+  const std::string quoted =
+      error_of(std::string("- &a lis!str hangup\n- ? say\n  : {ut0}\x01\0\n", 40));
+  EXPECT_EQ(quoted, "calls/s.yaml:4:1: invalid YAML: unknown escape character: ?");
   const std::string control = error_of("- \"sh\\x01out\"\n");
   EXPECT_EQ(control.find('\x01'), std::string::npos) << control;
 }
