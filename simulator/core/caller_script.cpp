@@ -118,7 +118,9 @@ class StepParser {
 
   InputError error(const std::string& what) const {
     const std::string kind = kind_name_.empty() ? "" : " (" + printable(kind_name_) + ")";
-    return InputError(fmt::format("{}:{}: step {}{}: {}", name_, line_, index_ + 1, kind, what));
+    // `what` may quote script text (a duration parse_duration rejected, folded over lines).
+    return InputError(
+        fmt::format("{}:{}: step {}{}: {}", name_, line_, index_ + 1, kind, printable(what, 300)));
   }
 
  private:

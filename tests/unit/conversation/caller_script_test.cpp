@@ -106,6 +106,10 @@ TEST(CallerScript, WholeFileErrors) {
   const std::string quoted =
       error_of(std::string("- &a lis!str hangup\n- ? say\n  : {ut0}\x01\0\n", 40));
   EXPECT_EQ(quoted, "calls/s.yaml:4:1: invalid YAML: unknown escape character: ?");
+  // A plain scalar folded over blank lines keeps newlines, and the duration error quotes it.
+  EXPECT_EQ(error_of("- barge_in: {after: 300ms\n\n\n12x}\n- say: a.wav\n"),
+            "calls/s.yaml:1: step 1 (barge_in): invalid duration '300ms??12x' (expected a unit: "
+            "ns, us, ms, s, m, h)");
   const std::string control = error_of("- \"sh\\x01out\"\n");
   EXPECT_EQ(control.find('\x01'), std::string::npos) << control;
 }
