@@ -31,16 +31,18 @@ class PlayoutListener {
 // Dead air, precisely: the buffer was empty for at least min_dead_air (from the end of the queued
 // audio to the arrival of the next audio) while the bot was inside an utterance, and the silence
 // between the voiced audio before and after that dry spell (unvoiced frames included) was shorter
-// than end_of_turn. A dry spell before the first voiced audio, after a clear, or in a pause of
-// end_of_turn or more is a turn boundary, not dead air. It is decided when the next voiced audio
-// plays, so a clear in between cancels it.
+// than end_of_turn. Shorter dry spells inside an utterance add up, and each min_dead_air of them
+// counts as one gap of that length (a bot slightly slower than real time: 5 ms late per frame
+// empties one 20 ms packet in four). A dry spell before the first voiced audio, after a clear,
+// or in a pause of end_of_turn or more is a turn boundary, not dead air. It is decided when the
+// next voiced audio plays, so a clear in between cancels it.
 class BotPlayout {
  public:
   struct Config {
     // Silence that ends a bot utterance: as the speech detector's hangover (30 frames), longer
     // than the pauses between a fluent speaker's sentences.
     Nanos end_of_turn = std::chrono::milliseconds(600);
-    // Shorter dry spells are arrival jitter that a phone's jitter buffer hides: one frame.
+    // One packet of the caller's call leg: a shorter dry spell on its own is arrival jitter.
     Nanos min_dead_air = std::chrono::milliseconds(20);
   };
   // Voiced runs queued ahead of playout that the ring holds apart; beyond that a new run joins
@@ -79,6 +81,7 @@ class BotPlayout {
     TimePoint end;
   };
   void push_run(TimePoint start, TimePoint end);
+  void add_gap(Run gap);
   void end_utterance(bool cleared, PlayoutListener& listener);
 
   Config config_;
@@ -96,6 +99,7 @@ class BotPlayout {
   // be inside the utterance.
   std::array<Run, kMaxPendingGaps> gaps_{};
   size_t gap_count_ = 0;
+  Nanos small_dry_{0};  // dry spells below min_dead_air in this utterance, not yet a gap
 };
 
 }  // namespace callsim

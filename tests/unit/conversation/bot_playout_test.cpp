@@ -78,13 +78,32 @@ TEST(BotPlayout, AClearBeforeTheNextVoiceCancelsTheDeadAir) {
   EXPECT_EQ(t.playout.drained_at(), t0 + 1250ms);
 }
 
-TEST(BotPlayout, DrySpellsShorterThanAFrameAreJitter) {
+TEST(BotPlayout, ShortDrySpellsAddUpToWholePackets) {
   Timeline t;
   t.audio(0ms, 1s, true);
-  t.audio(1019ms, 1s, true);
-  t.audio(2039ms, 1s, true);  // 20 ms dry: counted
-  EXPECT_EQ(t.until(4s),
-            (Events{"voice 0 new", "voice 1019", "dead 2019+20", "voice 2039", "end 3039"}));
+  t.audio(1019ms, 1s, true);  // 19 ms dry: jitter on its own
+  t.audio(2021ms, 1s, true);  // 2 ms more: one 20 ms packet's worth, reported as one gap
+  t.audio(3051ms, 1s, true);  // 30 ms dry: a gap of its own
+  EXPECT_EQ(t.until(5s), (Events{"voice 0 new", "voice 1019", "dead 2000+21", "voice 2021",
+                                 "dead 3021+30", "voice 3051", "end 4051"}));
+}
+
+TEST(BotPlayout, ABotStreamingSlowerThanRealTimeIsChoppy) {
+  // 20 ms frames every 25 ms for 1 s of audio: 49 dry spells of 5 ms, 245 ms in all.
+  Timeline t;
+  for (int i = 0; i < 50; ++i) t.audio(25ms * i, 20ms, true);
+  const Events events = t.until(3s);
+  size_t gaps = 0;
+  for (const auto& e : events) gaps += e.rfind("dead ", 0) == 0 && e.find("+20") != e.npos;
+  EXPECT_EQ(gaps, 12u);  // 240 ms of it; the last 5 ms never made a packet
+}
+
+TEST(BotPlayout, RealTimeStreamingWithJitterHasNoDeadAir) {
+  // Sent every 20 ms with up to 4 ms of jitter: the lateness never adds up past its maximum.
+  Timeline t;
+  const int jitter_ms[] = {0, 3, 1, 4, 2, 0, 4, 1};
+  for (int i = 0; i < 400; ++i) t.audio(20ms * i + 1ms * jitter_ms[i % 8], 20ms, true);
+  for (const auto& e : t.until(10s)) EXPECT_EQ(e.rfind("dead ", 0), std::string::npos) << e;
 }
 
 TEST(BotPlayout, APauseOfEndOfTurnOrMoreEndsTheUtteranceInstead) {
