@@ -130,7 +130,11 @@ CallerFrame CallerTurns::next_frame(TimePoint now, const BotPlayout& playout) {
         begin_speaking(turns_spoken_ % config_.utterances->size());
         continue;
       case State::kSpeaking: {
-        const Utterance& u = (*config_.utterances)[utterance_];
+        // An utterance the table does not hold (a setup that skipped check_utterances) is said
+        // as nothing rather than read out of bounds.
+        static constexpr Utterance kNothing{};
+        const auto* table = config_.utterances;
+        const Utterance& u = table && utterance_ < table->size() ? (*table)[utterance_] : kNothing;
         if (frame_ >= u.frame_count) {
           if (config_.mode == Mode::kScript) {
             next_step(now);

@@ -326,3 +326,24 @@ TEST(ConversationScript, ListenEndsWhenTheBotsAudioHasPlayedOut) {
 
 }  // namespace
 }  // namespace callsim::test
+
+namespace callsim::test {
+namespace {
+
+TEST(ConversationScript, AnUtteranceTheTableDoesNotHoldIsSaidAsNothing) {
+  const auto utterances = two_utterances();
+  const CallerScript script = parse_caller_script("- say: {utterance: 5}\n", "s.yaml");
+  CallConversation::Config config;
+  config.caller.mode = CallerTurns::Mode::kScript;
+  config.caller.utterances = &utterances;
+  config.caller.script = &script;
+  AudioHistograms histograms;
+  CallConversation conversation(config, CallRng(1, 0), &histograms);
+  ConversationDriver d(conversation);
+  d.run_until(t0 + 1s);
+  ASSERT_EQ(d.sent().size(), 1u);
+  EXPECT_TRUE(d.sent()[0].frame.hang_up);
+}
+
+}  // namespace
+}  // namespace callsim::test
