@@ -15,10 +15,12 @@ namespace callsim {
 // What one worker (and, after merging, the whole run) measured. Plain data, merged field by
 // field after the workers are joined.
 struct RunStats {
-  LatencyHistogram lateness;          // frame send time minus its deadline
-  LatencyHistogram handshake;         // TCP connect start to 101
-  LatencyHistogram first_message;     // `start` sent to the server's first message
-  LatenessSeries lateness_over_time;  // the same as `lateness`, per stretch of the run
+  LatencyHistogram lateness;       // frame send time minus its deadline
+  LatencyHistogram handshake;      // TCP connect start to 101
+  LatencyHistogram first_message;  // `start` sent to the server's first message
+
+  // The same as `lateness`, per stretch of the run (the time series).
+  LatenessSeries lateness_over_time;
 
   std::array<uint64_t, static_cast<size_t>(Outcome::kCount)> outcomes{};
   std::array<uint64_t, static_cast<size_t>(InvalidMessage::kCount)> invalid{};
