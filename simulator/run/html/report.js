@@ -249,7 +249,10 @@
       title: h.title + " (" + h.count + " values, p50 " + h.p50_ms.toFixed(2) + " ms, p99 " +
              h.p99_ms.toFixed(2) + " ms)",
       height: 220,
-      scales: { x: { time: false, distr: 3 } },
+      // Padded, so that the outermost bars are not cut in half by the axes.
+      scales: { x: { time: false, distr: 3, range: function (u, lo, hi) {
+        return [lo / 1.5, hi * 1.5];
+      } } },
       axes: [{ label: "ms (bucket upper edge, log scale)" }, { label: "count" }],
       series: [{ label: "ms" }, {
         label: "count",
