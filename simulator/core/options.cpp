@@ -94,6 +94,18 @@ void validate(const Options& o) {
       throw InputError(fmt::format("--header {}: value must not contain line breaks", name));
     }
   }
+  // Each output is written to a temporary file beside it and renamed: two outputs on one path
+  // would overwrite each other.
+  const std::vector<std::pair<const char*, const std::string*>> outputs = {
+      {"--report", &o.report_path}, {"--html", &o.html_path}, {"--csv", &o.csv_path}};
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    for (size_t j = i + 1; j < outputs.size(); ++j) {
+      if (!outputs[i].second->empty() && *outputs[i].second == *outputs[j].second) {
+        throw InputError(fmt::format("{} and {} name the same file '{}'", outputs[i].first,
+                                     outputs[j].first, *outputs[i].second));
+      }
+    }
+  }
 }
 
 }  // namespace callsim

@@ -63,6 +63,8 @@ struct Options {
 
   // --- output ---
   std::string report_path;  // JSON report; empty = none
+  std::string html_path;    // HTML report (--html); empty = none
+  std::string csv_path;     // time series as CSV (--csv); empty = none
   enum class Progress { kAuto, kTty, kPlain, kOff } progress = Progress::kAuto;
   Nanos progress_interval = std::chrono::seconds(2);
 

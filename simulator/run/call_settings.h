@@ -43,6 +43,8 @@ struct CallSettings {
   double no_stop_ratio = 0;  // share of admitted calls closed with 1000 but no `stop`
   int burst = 0;
   int64_t first_call_index = 0;  // global numbering continues across bursts
+  // The run's start, which the lateness time series counts from; unset: the burst's epoch.
+  TimePoint run_started{};
 };
 
 }  // namespace callsim

@@ -250,6 +250,13 @@ void add_run_options(CLI::App& app, Options& o) {
   app.add_option("--report", o.report_path, "Write the whole run as JSON to FILE")
       ->type_name("FILE")
       ->group(output);
+  app.add_option("--html", o.html_path,
+                 "Write a self-contained HTML report (verdict, checks, plots) to FILE")
+      ->type_name("FILE")
+      ->group(output);
+  app.add_option("--csv", o.csv_path, "Write the run's time series (one row per interval) to FILE")
+      ->type_name("FILE")
+      ->group(output);
   app.add_option("--progress", o.progress, "Live status: auto, tty (one updating line), plain, off")
       ->transform(CLI::CheckedTransformer(
                       std::map<std::string, Options::Progress>{{"auto", Options::Progress::kAuto},

@@ -14,9 +14,12 @@
 #include "net/preflight.h"
 #include "run/burst_runner.h"
 #include "run/call_setup.h"
+#include "run/html_report.h"
 #include "run/interrupt.h"
 #include "run/run_report.h"
 #include "verify/run_verdict.h"
+#include "verify/time_series.h"
+#include "verify/time_series_csv.h"
 #include "verify/verifier.h"
 #include "verify/verify_options.h"
 #include "verify/verify_report.h"
@@ -42,6 +45,9 @@ int run_command(const Options& options) {
   // Before any call: a report that cannot be written must not be found only after the run.
   std::optional<ReportFile> report;
   if (!options.report_path.empty()) report.emplace(options.report_path);
+  std::optional<ReportFile> html, csv;
+  if (!options.html_path.empty()) html.emplace(options.html_path, "--html");
+  if (!options.csv_path.empty()) csv.emplace(options.csv_path, "--csv");
   // With a webhook, the webhook is what must be reachable, and its scheme decides ws or wss.
   TargetAddress target = options.webhook_url.empty()
                              ? parse_target_url(options.url)
@@ -76,6 +82,7 @@ int run_command(const Options& options) {
   SteadyClock clock;
   ProgressPrinter progress(options.progress, options.progress_interval);
   TimePoint run_started = clock.now();
+  settings.run_started = run_started;
   TimePoint deadline =
       options.duration.count() > 0 ? run_started + options.duration : TimePoint::max();
   auto gauge_now = [&watcher]() -> std::optional<int64_t> {
@@ -165,6 +172,32 @@ int run_command(const Options& options) {
       w.Key("gauge");
       write_gauge_trace_json(w, trace, run_started);
     });
+  }
+  if (html || csv) {
+    const std::optional<GaugeTimeline> gauge =
+        watcher.enabled() ? std::optional(GaugeTimeline::from_trace(trace)) : std::nullopt;
+    TimeSeriesInput series_input;
+    series_input.calls = &all.calls;
+    series_input.gauge = gauge ? &*gauge : nullptr;
+    series_input.lateness = &all.lateness_over_time;
+    series_input.cap = options.cap;
+    series_input.origin = run_started;
+    series_input.end = time_series_end(all.calls, series_input.gauge, finished);
+    const TimeSeries series = build_time_series(series_input);
+    if (csv) {
+      const std::string text = format_time_series_csv(series);
+      std::fwrite(text.data(), 1, text.size(), csv->stream());
+      csv->commit();
+    }
+    if (html) {
+      HtmlReportInput page;
+      page.run = &summary;
+      page.verification = &verification;
+      page.series = &series;
+      page.gauge = series_input.gauge;
+      page.exit_code = decision.exit_code;
+      write_html_report(*html, page);
+    }
   }
   // decide_run_verdict ranks INVALID > INTERRUPTED > FAIL > INCOMPLETE > PASS; the report's
   // last line and the JSON say the same word.

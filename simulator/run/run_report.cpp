@@ -111,6 +111,8 @@ void write_options(JsonWriter& w, const RunSummary& run) {
   w.StartObject();
   for (const auto& [name, value] : o.params) write_string(w, name.c_str(), value);
   w.EndObject();
+  write_string(w, "html", o.html_path);
+  write_string(w, "csv", o.csv_path);
   w.EndObject();
 }
 

@@ -8,6 +8,7 @@
 
 #include "core/call_record.h"
 #include "core/histogram.h"
+#include "core/lateness_series.h"
 
 namespace callsim {
 
@@ -17,6 +18,9 @@ struct RunStats {
   LatencyHistogram lateness;       // frame send time minus its deadline
   LatencyHistogram handshake;      // TCP connect start to 101
   LatencyHistogram first_message;  // `start` sent to the server's first message
+
+  // The same as `lateness`, per stretch of the run (the time series).
+  LatenessSeries lateness_over_time;
 
   std::array<uint64_t, static_cast<size_t>(Outcome::kCount)> outcomes{};
   std::array<uint64_t, static_cast<size_t>(InvalidMessage::kCount)> invalid{};

@@ -349,7 +349,10 @@ void BasicWorker<Client>::send_media(Call& call, TimePoint cutoff, TimePoint now
                 call.pacer.next_timestamp_ms(),
                 audio.frame_base64(call.audio_offset + call.pacer.next_frame()));
     if (!send_text(call)) return;
-    stats_.lateness.record(call.pacer.mark_sent(now));
+    const Nanos lateness = call.pacer.mark_sent(now);
+    stats_.lateness.record(lateness);
+    const TimePoint origin = settings_.run_started != TimePoint{} ? settings_.run_started : epoch_;
+    stats_.lateness_over_time.record(now - origin, lateness);
     ++call.record.frames_sent;
     ++stats_.frames_sent;
   }
