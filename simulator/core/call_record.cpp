@@ -46,4 +46,9 @@ const char* to_string(RejectKind kind) {
   return "unknown";
 }
 
+bool is_failed_outcome(Outcome o) {
+  return o == Outcome::kRefused || o == Outcome::kHandshakeTimeout || o == Outcome::kTlsError ||
+         o == Outcome::kClosedEarly || o == Outcome::kProtocolError;
+}
+
 }  // namespace callsim

@@ -25,6 +25,8 @@ enum class Outcome {
   kCount
 };
 const char* to_string(Outcome outcome);
+// The outcomes the run counts as failed calls: the server could not be reached or broke the call.
+bool is_failed_outcome(Outcome outcome);
 
 // How a rejected call was turned away.
 enum class RejectKind {

@@ -23,11 +23,6 @@ constexpr size_t kCongestedBytes = 256 * 1024;
 constexpr Nanos kCloseGrace = std::chrono::seconds(5);
 constexpr Nanos kProgressPeriod = std::chrono::milliseconds(200);
 
-bool is_failure(Outcome o) {
-  return o == Outcome::kRefused || o == Outcome::kHandshakeTimeout || o == Outcome::kTlsError ||
-         o == Outcome::kClosedEarly || o == Outcome::kProtocolError;
-}
-
 }  // namespace
 
 template <typename Client>
@@ -546,7 +541,8 @@ void BasicWorker<Client>::publish_progress(TimePoint now, bool force) {
   progress_.ended = static_cast<int64_t>(stats_.calls.size());
   int64_t failed = 0;
   for (size_t i = 0; i < stats_.outcomes.size(); ++i) {
-    if (is_failure(static_cast<Outcome>(i))) failed += static_cast<int64_t>(stats_.outcomes[i]);
+    if (is_failed_outcome(static_cast<Outcome>(i)))
+      failed += static_cast<int64_t>(stats_.outcomes[i]);
   }
   progress_.failed = failed;
   progress_.rejected = static_cast<int64_t>(stats_.count(Outcome::kRejected));

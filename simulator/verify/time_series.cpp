@@ -106,11 +106,6 @@ void lateness_levels(const LatenessSeries& lateness, TimeSeries& series) {
 
 }  // namespace
 
-bool is_failed_outcome(Outcome o) {
-  return o == Outcome::kRefused || o == Outcome::kHandshakeTimeout || o == Outcome::kTlsError ||
-         o == Outcome::kClosedEarly || o == Outcome::kProtocolError;
-}
-
 Nanos time_series_interval(Nanos length, Nanos lateness_width) {
   Nanos interval = length <= std::chrono::seconds(20) ? Nanos(std::chrono::milliseconds(250))
                                                       : Nanos(std::chrono::seconds(1));

@@ -63,7 +63,4 @@ TimeSeries build_time_series(const TimeSeriesInput& input);
 TimePoint time_series_end(const std::vector<CallRecord>& calls, const GaugeTimeline* gauge,
                           TimePoint finished);
 
-// The outcomes the time series counts as failed.
-bool is_failed_outcome(Outcome outcome);
-
 }  // namespace callsim
