@@ -12,6 +12,8 @@
 #include <websocketpp/concurrency/none.hpp>
 #include <websocketpp/config/asio_client.hpp>
 
+#include "net/upgrade_response.h"
+
 namespace callsim {
 
 // xorshift64*: masking keys only need to be unpredictable to intermediaries, not to attackers,
@@ -37,7 +39,7 @@ struct WsClientConfig : public websocketpp::config::asio_client {
 
   typedef websocketpp::concurrency::none concurrency_type;
   typedef base::request_type request_type;
-  typedef base::response_type response_type;
+  typedef UpgradeResponse response_type;
   typedef base::message_type message_type;
   typedef base::con_msg_manager_type con_msg_manager_type;
   typedef base::endpoint_msg_manager_type endpoint_msg_manager_type;

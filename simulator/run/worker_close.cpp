@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/upgrade_status.h"
+#include "net/upgrade_response.h"
 #include "net/ws_violation.h"
 #include "run/basic_worker.h"
 
@@ -57,6 +58,12 @@ void BasicWorker<Client>::on_fail(uint32_t slot) {
   std::error_code ec = con->get_ec();
   int status = static_cast<int>(con->get_response_code());
   call.record.error = ec.message();
+  // websocketpp reports any answer it could not parse as "Generic error".
+  if (const std::string& not_http = con->get_response().parse_error(); !not_http.empty()) {
+    call.record.error = not_http;
+    finish(slot, Outcome::kProtocolError, now);
+    return;
+  }
   Outcome outcome = Outcome::kProtocolError;
   if (status != 0 && status != 101) {
     call.record.http_status = status;
