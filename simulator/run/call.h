@@ -51,6 +51,10 @@ struct BasicCall {
   // later overwrites it with "The closing handshake timed out".
   uint16_t close_answer_code = 0;
   std::string close_answer_reason;
+  // The open handshake: --handshake-timeout from the dial, and how far it got.
+  TimePoint handshake_deadline{};
+  bool tcp_connected = false;
+  bool transport_ready = false;  // TLS done (wss://), the upgrade request about to go
 
   // The webhook phase: what the TwiML said the stream should carry and where the call's status
   // goes at hang-up.

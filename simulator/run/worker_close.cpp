@@ -77,6 +77,7 @@ void BasicWorker<Client>::on_fail(uint32_t slot) {
   } else if (ec == websocketpp::error::open_handshake_timeout ||
              ec == websocketpp::transport::error::timeout || ec == asio::error::timed_out) {
     outcome = Outcome::kHandshakeTimeout;
+    call.record.error = describe_handshake_stall(call);
   } else if (ec == asio::error::connection_refused) {
     outcome = Outcome::kRefused;
   } else if (ec == websocketpp::transport::asio::socket::make_error_code(
