@@ -12,6 +12,8 @@
 #include <websocketpp/concurrency/none.hpp>
 #include <websocketpp/config/asio_client.hpp>
 
+#include "net/upgrade_response.h"
+
 namespace callsim {
 
 // xorshift64*: masking keys only need to be unpredictable to intermediaries, not to attackers,
@@ -37,7 +39,7 @@ struct WsClientConfig : public websocketpp::config::asio_client {
 
   typedef websocketpp::concurrency::none concurrency_type;
   typedef base::request_type request_type;
-  typedef base::response_type response_type;
+  typedef UpgradeResponse response_type;
   typedef base::message_type message_type;
   typedef base::con_msg_manager_type con_msg_manager_type;
   typedef base::endpoint_msg_manager_type endpoint_msg_manager_type;
@@ -48,6 +50,8 @@ struct WsClientConfig : public websocketpp::config::asio_client {
   static const bool enable_multithreading = false;
   // Server frames (bot speech, garbage) can be large; refuse only the absurd.
   static const size_t max_message_size = 16 * 1024 * 1024;
+  // The worker bounds the whole open handshake (DNS, TCP, TLS, upgrade) by --handshake-timeout
+  // itself and turns each connection's own upgrade timer off; this is only the default.
   static const long timeout_open_handshake = 10000;
   static const long timeout_close_handshake = 3000;
 
@@ -59,8 +63,12 @@ struct WsClientConfig : public websocketpp::config::asio_client {
     typedef type::response_type response_type;
     typedef websocketpp::transport::asio::basic_socket::endpoint socket_type;
     static const bool enable_multithreading = false;
-    static const long timeout_dns_resolve = 10000;
-    static const long timeout_connect = 10000;
+    // Ceilings far beyond any sane --handshake-timeout, which the worker enforces per call: these
+    // are per build, not per run, and one firing first would cut the flag short. 0 turns the
+    // TLS handshake's timer (5 s by default, reported as a TLS error) off.
+    static const long timeout_dns_resolve = 3600 * 1000;
+    static const long timeout_connect = 3600 * 1000;
+    static const long timeout_socket_post_init = 0;
     static const long timeout_socket_shutdown = 3000;
   };
   typedef websocketpp::transport::asio::endpoint<transport_config> transport_type;

@@ -13,7 +13,8 @@ std::string ws_violation_kind(const std::string& local_close_reason);
 
 // The same for the server's close frame, which websocketpp 0.8.2 takes as it comes: a code that
 // may not appear on the wire (999, 1004, 5000...), or a reason that is not UTF-8. An explicit 1005
-// cannot be told from an empty close frame through websocketpp, so it is not caught here.
+// reads like an empty close frame here; websocketpp's answer to it (1002 "Invalid close code",
+// which ws_violation_kind names) is what tells them apart.
 std::string close_frame_violation(uint16_t code, const std::string& reason);
 
 }  // namespace callsim

@@ -63,6 +63,17 @@ class BasicWorker final : public Worker {
   void post_callback(HttpMethod method, const std::string& url, const Parameters& params,
                      uint64_t request_number, const StreamIdentity& ids, uint64_t& posted,
                      uint64_t& failed);
+  // The open handshake's deadline (worker_handshake.cpp): --handshake-timeout from the dial
+  // through DNS, TCP connect, TLS and the upgrade's answer.
+  void watch_open_handshake(uint32_t slot, TimePoint now);
+  void on_handshake_deadline(uint32_t slot, TimePoint now);
+  // Ends a connection still in its open handshake; the call finishes as `outcome` once
+  // websocketpp reports the failure (possibly inside this call).
+  void abort_open_handshake(Call& call, Outcome outcome, std::error_code why);
+  // Where the open handshake stood: "TLS handshake did not complete within 1s".
+  std::string describe_handshake_stall(const Call& call) const;
+  // The call in `slot` if it is still connecting on the connection behind `hdl`.
+  Call* connecting_call(uint32_t slot, websocketpp::connection_hdl hdl);
   void on_open(uint32_t slot);
   void on_fail(uint32_t slot);
   void on_close(uint32_t slot);

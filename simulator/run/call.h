@@ -47,6 +47,15 @@ struct BasicCall {
   TimePoint server_close_seen{};  // first seen the server closing, before the socket ended
   TimePoint next_service{};       // the one heap entry for this call that is not stale
 
+  // How websocketpp answered the server's close frame, as it stood then: a close that times out
+  // later overwrites it with "The closing handshake timed out".
+  uint16_t close_answer_code = 0;
+  std::string close_answer_reason;
+  // The open handshake: --handshake-timeout from the dial, and how far it got.
+  TimePoint handshake_deadline{};
+  bool tcp_connected = false;
+  bool transport_ready = false;  // TLS done (wss://), the upgrade request about to go
+
   // The webhook phase: what the TwiML said the stream should carry and where the call's status
   // goes at hang-up.
   bool via_webhook = false;

@@ -96,7 +96,7 @@ void add_run_options(CLI::App& app, Options& o) {
                "Do not verify the wss:// server's certificate (Twilio always does)")
       ->group(target);
   add_duration(app, "--handshake-timeout", o.handshake_timeout,
-               "Give up on a WebSocket upgrade after this long")
+               "Give up on a stream's dial (TCP connect, TLS, upgrade) after this long")
       ->group(target);
 
   const std::string flow = "Voice webhook (the whole Twilio call flow)";

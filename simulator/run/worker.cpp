@@ -242,13 +242,7 @@ void BasicWorker<Client>::open_stream(uint32_t slot, const std::string& url, Tim
     call.connection->append_header(
         "x-twilio-signature", twilio_signature(settings_.auth_token, call.stream_url_as_written));
   }
-  call.connection->set_open_handshake_timeout(
-      std::chrono::duration_cast<std::chrono::milliseconds>(settings_.handshake_timeout).count());
-  // 20 ms frames are small writes: without TCP_NODELAY, Nagle holds them back tens of ms.
-  call.connection->set_tcp_post_init_handler([this, slot](websocketpp::connection_hdl) {
-    std::error_code ignored;
-    slots_[slot]->connection->get_raw_socket().set_option(asio::ip::tcp::no_delay(true), ignored);
-  });
+  watch_open_handshake(slot, now);
   call.connection->set_open_handler([this, slot](websocketpp::connection_hdl) { on_open(slot); });
   call.connection->set_fail_handler([this, slot](websocketpp::connection_hdl) { on_fail(slot); });
   call.connection->set_close_handler([this, slot](websocketpp::connection_hdl) { on_close(slot); });
@@ -262,6 +256,7 @@ void BasicWorker<Client>::on_open(uint32_t slot) {
   Call& call = *slots_[slot];
   TimePoint now = clock_.now();
   call.record.upgraded = now;
+  call.next_service = TimePoint::max();  // the handshake deadline no longer applies
   stats_.handshake.record(now - call.record.connect_started);
   call.state = Call::State::kStreaming;
   ++admitted_live_;
@@ -301,6 +296,10 @@ void BasicWorker<Client>::service(uint32_t slot, TimePoint now) {
                                                           : classify_server_close(call, now);
     if (call.connection) call.connection->terminate(std::error_code());
     finish(slot, outcome, now);
+    return;
+  }
+  if (call.state == Call::State::kConnecting) {
+    on_handshake_deadline(slot, now);
     return;
   }
   if (call.state != Call::State::kStreaming) return;
@@ -524,9 +523,7 @@ void BasicWorker<Client>::stop_now(Outcome why) {
       http_->cancel(call.webhook_request);
       finish(slot, why, now);
     } else if (call.state == Call::State::kConnecting) {
-      call.state = Call::State::kClosing;
-      call.closing_outcome = why;
-      call.connection->terminate(std::error_code());
+      abort_open_handshake(call, why, std::error_code());
     }
   }
 }

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/upgrade_status.h"
+#include "net/upgrade_response.h"
 #include "net/ws_violation.h"
 #include "run/basic_worker.h"
 
@@ -39,6 +40,8 @@ bool BasicWorker<Client>::notice_server_closing(Call& call, TimePoint now) {
   // server closed, not by when the socket finally went away.
   call.state = Call::State::kServerClosing;
   call.server_close_seen = now;
+  call.close_answer_code = call.connection->get_local_close_code();
+  call.close_answer_reason = call.connection->get_local_close_reason();
   call.record.hung_up = now;
   return true;
 }
@@ -55,6 +58,12 @@ void BasicWorker<Client>::on_fail(uint32_t slot) {
   std::error_code ec = con->get_ec();
   int status = static_cast<int>(con->get_response_code());
   call.record.error = ec.message();
+  // websocketpp reports any answer it could not parse as "Generic error".
+  if (const std::string& not_http = con->get_response().parse_error(); !not_http.empty()) {
+    call.record.error = not_http;
+    finish(slot, Outcome::kProtocolError, now);
+    return;
+  }
   Outcome outcome = Outcome::kProtocolError;
   if (status != 0 && status != 101) {
     call.record.http_status = status;
@@ -68,6 +77,7 @@ void BasicWorker<Client>::on_fail(uint32_t slot) {
   } else if (ec == websocketpp::error::open_handshake_timeout ||
              ec == websocketpp::transport::error::timeout || ec == asio::error::timed_out) {
     outcome = Outcome::kHandshakeTimeout;
+    call.record.error = describe_handshake_stall(call);
   } else if (ec == asio::error::connection_refused) {
     outcome = Outcome::kRefused;
   } else if (ec == websocketpp::transport::asio::socket::make_error_code(
@@ -104,14 +114,28 @@ Outcome BasicWorker<Client>::classify_server_close(Call& call, TimePoint now) {
   call.record.close_code = con->get_remote_close_code();
   call.record.close_reason = con->get_remote_close_reason();
   bool served = call.record.server_media_bytes > 0 || call.record.marks_received > 0;
-  if (std::string kind = ws_violation_kind(con->get_local_close_reason()); !kind.empty()) {
+  // Our answer to the server's close as it was then: a close that timed out since has replaced
+  // it with its own reason.
+  const bool answered = call.server_close_seen != TimePoint{};
+  const uint16_t our_code = answered ? call.close_answer_code : con->get_local_close_code();
+  const std::string& our_reason =
+      answered ? call.close_answer_reason : con->get_local_close_reason();
+  if (std::string kind = ws_violation_kind(our_reason); !kind.empty()) {
     // Our close code is websocketpp's answer to the violation, not the server's decision.
+    const uint16_t sent = call.record.close_code;
     call.record.ws_violation = kind;
     call.record.close_code = 0;
     call.record.close_reason.clear();
-    call.record.error =
-        fmt::format("server broke the WebSocket protocol: {} ({}, we closed {})", kind,
-                    con->get_local_close_reason(), con->get_local_close_code());
+    // 1005, 1006 and 1015 stand for "no code", "no close frame", "TLS failed" and are never
+    // sent (RFC 6455 7.4.1): websocketpp reads an explicit one like an absent one, except that
+    // it refuses it.
+    std::string what = our_reason;
+    if (kind == "invalid_close_code" && websocketpp::close::status::invalid(sent) && sent >= 1000 &&
+        sent < 5000) {
+      what = fmt::format("close code {} sent on the wire", sent);
+    }
+    call.record.error = fmt::format("server broke the WebSocket protocol: {} ({}, we closed {})",
+                                    kind, what, our_code);
     ++stats_.ws_violations[kind];
     return Outcome::kProtocolError;
   }
@@ -124,8 +148,9 @@ Outcome BasicWorker<Client>::classify_server_close(Call& call, TimePoint now) {
     ++stats_.ws_violations[kind];
     return Outcome::kProtocolError;
   }
-  if (call.record.close_code == websocketpp::close::status::abnormal_close ||
-      call.record.close_code == websocketpp::close::status::no_status) {
+  // websocketpp keeps 1006 until a close frame arrives; 1005 is an empty close frame, a server
+  // closing without giving a code, which RFC 6455 allows (an explicit 1005 was refused above).
+  if (call.record.close_code == websocketpp::close::status::abnormal_close) {
     call.record.error = "connection dropped without a close frame";
     if (con->get_ec()) call.record.error += " (" + con->get_ec().message() + ")";
     return Outcome::kProtocolError;

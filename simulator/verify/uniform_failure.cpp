@@ -10,6 +10,16 @@ bool is_webhook(const CallRecord& c) {
   return c.error.rfind("webhook", 0) == 0;
 }
 
+// Where a handshake timeout stalled, as the worker words it ("TLS handshake did not complete
+// within 1s").
+bool stalled_in(const CallRecord& c, const char* phase) {
+  return c.error.rfind(phase, 0) == 0;
+}
+
+bool not_http(const CallRecord& c) {
+  return c.error.find("is not an HTTP response") != std::string::npos;
+}
+
 std::string failure_class(const CallRecord& c) {
   if (c.http_status != 0) {
     return fmt::format("{} answered HTTP {}", is_webhook(c) ? "the voice webhook" : "upgrade",
@@ -19,9 +29,14 @@ std::string failure_class(const CallRecord& c) {
     case Outcome::kRefused:
       return "connection refused";
     case Outcome::kHandshakeTimeout:
+      if (stalled_in(c, "TCP connect")) return "no TCP connection (handshake timeout)";
+      if (stalled_in(c, "TLS handshake")) return "no TLS handshake (handshake timeout)";
       return "no upgrade answer (handshake timeout)";
     case Outcome::kTlsError:
       return "TLS handshake failed";
+    case Outcome::kProtocolError:
+      if (not_http(c)) return "the answer to the upgrade is not HTTP";
+      return to_string(c.outcome);
     default:
       return to_string(c.outcome);
   }
@@ -39,10 +54,24 @@ std::string hint_for(const CallRecord& c) {
     case Outcome::kRefused:
       return "is the server running, and on the --url's host and port?";
     case Outcome::kHandshakeTimeout:
+      if (stalled_in(c, "TCP connect")) {
+        return "nothing accepted the connection: is the --url's host reachable, or does a "
+               "firewall drop it? (--handshake-timeout)";
+      }
+      if (stalled_in(c, "TLS handshake")) {
+        return "the server accepted the connection but never answered TLS: does the --url's port "
+               "speak TLS? (--handshake-timeout)";
+      }
       return "the server accepted the connection but never answered the upgrade "
              "(--handshake-timeout)";
     case Outcome::kTlsError:
       return "check the certificate and the --url scheme (wss:// needs a TLS server)";
+    case Outcome::kProtocolError:
+      if (not_http(c)) {
+        return "the --url's port speaks another protocol (or TLS to a ws:// URL): check its "
+               "port and scheme";
+      }
+      return c.error.empty() ? "" : "the first call's error: " + c.error;
     default:
       return "";
   }

@@ -71,8 +71,41 @@ INSTANTIATE_TEST_SUITE_P(
                   "control_too_big"},
         Violation{"CloseCode999", frame(0x88, "\x03\xe7"), "invalid_close_code"},
         Violation{"CloseCode1004", frame(0x88, "\x03\xec"), "invalid_close_code"},
+        // RFC 6455 7.4.1: 1005, 1006 and 1015 stand for what no close frame can say.
+        Violation{"CloseCode1005OnTheWire", frame(0x88, "\x03\xed"), "invalid_close_code"},
+        Violation{"CloseCode1005WithReason",
+                  frame(0x88,
+                        "\x03\xed"
+                        "busy"),
+                  "invalid_close_code"},
+        Violation{"CloseCode1006OnTheWire", frame(0x88, "\x03\xee"), "invalid_close_code"},
+        Violation{"CloseCode1015OnTheWire", frame(0x88, "\x03\xf7"), "invalid_close_code"},
         Violation{"CloseReasonNotUtf8", frame(0x88, "\x03\xe8\xff"), "invalid_close_reason"}),
     [](const auto& info) { return std::string(info.param.name); });
+
+// An explicit 1005 reads like an empty close frame through websocketpp; only its refusal tells
+// them apart, and that must survive the close timing out on a server that keeps the socket open.
+TEST(Engine, AnExplicit1005IsNamedAndAnEmptyCloseFrameIsNot) {
+  {
+    RawServer server(RawServer::upgrade_then(frame(0x88, "\x03\xed")));
+    BurstOutcome out = test::run_calls(settings_for(server), 1);
+    ASSERT_EQ(out.stats.calls.size(), 1u);
+    const CallRecord& call = out.stats.calls[0];
+    EXPECT_EQ(call.outcome, Outcome::kProtocolError) << call.error;
+    EXPECT_NE(call.error.find("close code 1005 sent on the wire"), std::string::npos) << call.error;
+    EXPECT_NE(call.error.find("we closed 1002"), std::string::npos) << call.error;
+  }
+  {
+    // An empty close frame is how a server closes without giving a code: no violation.
+    RawServer server(RawServer::upgrade_then(frame(0x88, "")));
+    BurstOutcome out = test::run_calls(settings_for(server), 1);
+    ASSERT_EQ(out.stats.calls.size(), 1u);
+    const CallRecord& call = out.stats.calls[0];
+    EXPECT_EQ(call.ws_violation, "") << call.error;
+    EXPECT_TRUE(out.stats.ws_violations.empty());
+    EXPECT_EQ(call.outcome, Outcome::kRejected) << call.error;
+  }
+}
 
 TEST(Engine, UnofferedExtensionIn101IsAProtocolError) {
   RawServer server(RawServer::upgrade_then("", "Sec-WebSocket-Extensions: permessage-deflate\r\n"));

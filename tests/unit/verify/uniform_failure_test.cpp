@@ -49,6 +49,40 @@ TEST(UniformFailure, RefusedTimeoutAndTlsEachHaveAHint) {
   EXPECT_NE(tls->hint.find("certificate"), std::string::npos);
 }
 
+TEST(UniformFailure, AHandshakeTimeoutSaysWhereItStalled) {
+  auto all = calls(2, Outcome::kHandshakeTimeout);
+  for (auto& c : all) c.error = "TLS handshake did not complete within 1s";
+  auto tls = diagnose_uniform_failure(all);
+  ASSERT_TRUE(tls);
+  EXPECT_EQ(tls->message,
+            "all 2 calls failed before admission: no TLS handshake (handshake timeout)");
+  EXPECT_NE(tls->hint.find("never answered TLS"), std::string::npos);
+  for (auto& c : all) c.error = "TCP connect did not complete within 1s";
+  auto tcp = diagnose_uniform_failure(all);
+  ASSERT_TRUE(tcp);
+  EXPECT_EQ(tcp->message,
+            "all 2 calls failed before admission: no TCP connection (handshake timeout)");
+  EXPECT_NE(tcp->hint.find("reachable"), std::string::npos);
+}
+
+TEST(UniformFailure, AProtocolErrorBeforeTheUpgradeNamesWhatWentWrong) {
+  auto all = calls(2, Outcome::kProtocolError);
+  for (auto& c : all) {
+    c.error = "the answer to the upgrade is not an HTTP response: \"SSH-2.0-OpenSSH_9.2\"";
+  }
+  auto garbage = diagnose_uniform_failure(all);
+  ASSERT_TRUE(garbage);
+  EXPECT_EQ(garbage->message,
+            "all 2 calls failed before admission: the answer to the upgrade is not HTTP");
+  EXPECT_NE(garbage->hint.find("another protocol"), std::string::npos);
+  for (auto& c : all) c.error = "the answer to the upgrade is not valid HTTP (Incomplete Request)";
+  auto other = diagnose_uniform_failure(all);
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->hint,
+            "the first call's error: the answer to the upgrade is not valid HTTP (Incomplete "
+            "Request)");
+}
+
 TEST(UniformFailure, QuietWhenAnyCallWasAdmittedOrFailedDifferently) {
   auto mixed = calls(10, Outcome::kProtocolError, 404);
   mixed[7].http_status = 500;
