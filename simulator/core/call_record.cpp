@@ -22,6 +22,8 @@ const char* to_string(Outcome outcome) {
       return "protocol_error";
     case Outcome::kDropped:
       return "dropped";
+    case Outcome::kStoppedReading:
+      return "stopped_reading";
     case Outcome::kInterrupted:
       return "interrupted";
     case Outcome::kCount:
