@@ -22,6 +22,8 @@ const char* to_string(Outcome outcome) {
       return "protocol_error";
     case Outcome::kDropped:
       return "dropped";
+    case Outcome::kStoppedReading:
+      return "stopped_reading";
     case Outcome::kInterrupted:
       return "interrupted";
     case Outcome::kCount:
@@ -48,7 +50,8 @@ const char* to_string(RejectKind kind) {
 
 bool is_failed_outcome(Outcome o) {
   return o == Outcome::kRefused || o == Outcome::kHandshakeTimeout || o == Outcome::kTlsError ||
-         o == Outcome::kClosedEarly || o == Outcome::kProtocolError;
+         o == Outcome::kClosedEarly || o == Outcome::kProtocolError ||
+         o == Outcome::kStoppedReading;
 }
 
 }  // namespace callsim

@@ -21,6 +21,8 @@ enum class Outcome {
   kClosedEarly,       // served, then the server closed before the hold time
   kProtocolError,     // broken WebSocket or HTTP from the server, connection reset, other error
   kDropped,           // admitted, then deliberately abandoned by callsim (--drop-ratio, no stop)
+  kStoppedReading,    // served until the hold time, but the server stopped reading: pongs, mark
+                      // echoes or audio callsim could not send (the send bound, see worker.cpp)
   kInterrupted,       // cut short by SIGINT or --duration
   kCount
 };
@@ -74,12 +76,30 @@ struct CallRecord {
   uint64_t playback_dropped_bytes = 0;  // beyond the 10-minute buffer (31931)
   std::array<uint64_t, static_cast<size_t>(InvalidMessage::kCount)> invalid{};
   bool close_timed_out = false;  // the close handshake never completed (kCloseGrace)
-  std::string ws_violation;      // the WebSocket rule the server broke (ws_violation.h); "" if none
+
+  // A server that stops reading. callsim bounds what websocketpp may hold for a call; beyond it,
+  // pings go unanswered, marks unechoed and audio frames unsent, each counted here.
+  uint64_t pings_received = 0;
+  uint64_t pongs_unsent = 0;
+  uint64_t mark_echoes_unsent = 0;
+  uint64_t frames_congested = 0;        // audio frames not sent (Twilio: 31930)
+  uint64_t send_queue_peak_bytes = 0;   // most frame bytes websocketpp held at once for the call
+  uint64_t send_queue_peak_frames = 0;  // and most frames
+  // Still on callsim's side when it hung up (or saw the server's close): the kernel's send queue
+  // of bytes not yet sent (SIOCOUTQNSD) and the bytes websocketpp had queued behind its write in
+  // progress (get_buffered_amount); frames: those websocketpp had not finished writing, when any
+  // bytes were left (otherwise they were written, their completion not yet run). What the
+  // server's own kernel accepted and never read is out of sight, so this is a lower bound.
+  uint64_t unread_socket_bytes = 0;
+  uint64_t unread_queued_bytes = 0;
+  uint64_t unread_frames = 0;
+  uint64_t unread_bytes() const { return unread_socket_bytes + unread_queued_bytes; }
+  std::string ws_violation;  // the WebSocket rule the server broke (ws_violation.h); "" if none
 
   // The server let this call in: it upgraded and did not reject it.
   bool admitted() const {
     return outcome == Outcome::kCompleted || outcome == Outcome::kClosedEarly ||
-           outcome == Outcome::kDropped ||
+           outcome == Outcome::kDropped || outcome == Outcome::kStoppedReading ||
            (outcome == Outcome::kInterrupted && upgraded != TimePoint{} &&
             reject_kind == RejectKind::kNone);
   }

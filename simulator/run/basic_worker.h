@@ -83,6 +83,14 @@ class BasicWorker final : public Worker {
   void echo_marks(Call& call, const std::vector<std::string>& names);
   bool send_text(Call& call);
   void hang_up(Call& call, TimePoint now);
+  // The bound on what websocketpp holds per call (worker_send_bound.cpp): whether a frame with
+  // `payload_size` bytes still fits, the peaks, the ping handler (which sends our own pong, or
+  // none), what the server left unread, and the outcome of a call it stopped reading.
+  bool fits_send_bound(Call& call, size_t payload_size);
+  void note_send_queue(Call& call);
+  bool on_ping(uint32_t slot, const std::string& payload);
+  void record_unread(Call& call);
+  Outcome judge_reading(Call& call, Outcome outcome);
   // True (and the call moves to kServerClosing) once the server has started closing.
   bool notice_server_closing(Call& call, TimePoint now);
   // How the server ended the connection (worker_close.cpp, with on_fail and on_close).

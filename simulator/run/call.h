@@ -75,7 +75,13 @@ struct BasicCall {
   std::string outgoing;  // reused for every message this call sends
   PreparedTextSender sender;
 
+  bool send_refused = false;  // the send bound refused a frame (worker_send_bound.cpp)
+  uint64_t refused_with_kernel_unsent = 0;  // the socket's unsent bytes at that first refusal
+  bool unread_recorded = false;  // what the server left unread was measured (once, at the end)
+
   uint64_t next_sequence() { return ++sequence; }
+  // The message built with the last sequence number was not sent after all.
+  void unuse_sequence() { --sequence; }
 };
 
 }  // namespace callsim

@@ -66,6 +66,33 @@ double setup_rate(const RunStats& s) {
   return upgraded / std::chrono::duration<double>(last - first).count();
 }
 
+// What servers left unread and which calls they stopped reading, summed over the calls.
+struct ReadingTotals {
+  uint64_t pings_received = 0;
+  uint64_t pongs_unsent = 0;
+  uint64_t mark_echoes_unsent = 0;
+  uint64_t close_timed_out_calls = 0;
+  uint64_t unread_calls = 0;  // calls with unread bytes or frames at hang-up
+  uint64_t unread_socket_bytes = 0;
+  uint64_t unread_queued_bytes = 0;
+  uint64_t unread_frames = 0;
+};
+
+ReadingTotals reading_totals(const std::vector<CallRecord>& calls) {
+  ReadingTotals t;
+  for (const CallRecord& c : calls) {
+    t.pings_received += c.pings_received;
+    t.pongs_unsent += c.pongs_unsent;
+    t.mark_echoes_unsent += c.mark_echoes_unsent;
+    t.close_timed_out_calls += c.close_timed_out;
+    t.unread_calls += c.unread_bytes() > 0 || c.unread_frames > 0;
+    t.unread_socket_bytes += c.unread_socket_bytes;
+    t.unread_queued_bytes += c.unread_queued_bytes;
+    t.unread_frames += c.unread_frames;
+  }
+  return t;
+}
+
 void write_generator(JsonWriter& w, const RunSummary& run) {
   const RunStats& s = *run.stats;
   w.StartObject();
@@ -137,6 +164,17 @@ void write_call(JsonWriter& w, TimePoint origin, const CallRecord& c) {
   if (!c.reject_detail.empty()) write_string(w, "reject_detail", c.reject_detail);
   if (!c.ws_violation.empty()) write_string(w, "ws_violation", c.ws_violation);
   field(w, "close_timed_out", c.close_timed_out);
+  for (auto [name, value] :
+       {std::pair{"pings_received", c.pings_received}, std::pair{"pongs_unsent", c.pongs_unsent},
+        std::pair{"mark_echoes_unsent", c.mark_echoes_unsent},
+        std::pair{"frames_congested", c.frames_congested},
+        std::pair{"send_queue_peak_bytes", c.send_queue_peak_bytes},
+        std::pair{"send_queue_peak_frames", c.send_queue_peak_frames},
+        std::pair{"unread_socket_bytes", c.unread_socket_bytes},
+        std::pair{"unread_queued_bytes", c.unread_queued_bytes},
+        std::pair{"unread_bytes", c.unread_bytes()}, std::pair{"unread_frames", c.unread_frames}}) {
+    field(w, name, value);
+  }
   write_time(w, "scheduled_ms", origin, c.scheduled);
   write_time(w, "connect_ms", origin, c.connect_started);
   write_time(w, "upgraded_ms", origin, c.upgraded);
@@ -198,6 +236,7 @@ void write_json_report(ReportFile& file, const RunSummary& run,
   rapidjson::FileWriteStream stream(file.stream(), buffer, sizeof buffer);
   JsonWriter w(stream);
   const RunStats& s = *run.stats;
+  const ReadingTotals reading = reading_totals(s.calls);
   w.StartObject();
   write_string(w, "tool", "callsim");
   key(w, "config");
@@ -221,10 +260,12 @@ void write_json_report(ReportFile& file, const RunSummary& run,
   }
   w.EndObject();
   for (auto [name, value] :
-       {std::pair{"frames_sent", s.frames_sent}, std::pair{"frames_skipped", s.frames_skipped},
+       {std::pair{"frames_sent", s.frames_sent},
+        std::pair{"frames_skipped", s.frames_skipped},
         std::pair{"frames_congested", s.frames_congested},
         std::pair{"messages_received", s.messages_received},
-        std::pair{"marks_echoed", s.marks_echoed}, std::pair{"bytes_sent", s.bytes_sent},
+        std::pair{"marks_echoed", s.marks_echoed},
+        std::pair{"bytes_sent", s.bytes_sent},
         std::pair{"webhooks_posted", s.webhooks_posted},
         std::pair{"status_callbacks_posted", s.status_callbacks_posted},
         std::pair{"status_callbacks_failed", s.status_callbacks_failed},
@@ -232,7 +273,16 @@ void write_json_report(ReportFile& file, const RunSummary& run,
         std::pair{"stream_callbacks_failed", s.stream_callbacks_failed},
         std::pair{"arrivals_scheduled", s.arrivals_scheduled},
         std::pair{"arrivals_started", s.arrivals_started},
-        std::pair{"arrivals_dropped", s.arrivals_dropped}}) {
+        std::pair{"arrivals_dropped", s.arrivals_dropped},
+        std::pair{"pings_received", reading.pings_received},
+        std::pair{"pongs_unsent", reading.pongs_unsent},
+        std::pair{"mark_echoes_unsent", reading.mark_echoes_unsent},
+        std::pair{"close_timed_out_calls", reading.close_timed_out_calls},
+        std::pair{"unread_calls", reading.unread_calls},
+        std::pair{"unread_socket_bytes", reading.unread_socket_bytes},
+        std::pair{"unread_queued_bytes", reading.unread_queued_bytes},
+        std::pair{"unread_bytes", reading.unread_socket_bytes + reading.unread_queued_bytes},
+        std::pair{"unread_frames", reading.unread_frames}}) {
     field(w, name, value);
   }
   if (!s.first_callback_failure.empty()) {
@@ -279,6 +329,30 @@ std::string unauthorized_hint(const std::vector<CallRecord>& calls) {
       "server that validates X-Twilio-Signature needs the same auth token (--auth-token-env) "
       "and signs over the URL it sees (scheme, host, port, path)\n",
       at_upgrade + at_webhook, at_upgrade, at_webhook);
+}
+
+// A server that stopped reading or never answered our close does not look healthy.
+std::string reading_lines(const RunStats& s) {
+  const ReadingTotals t = reading_totals(s.calls);
+  std::string out;
+  if (uint64_t n = s.count(Outcome::kStoppedReading)) {
+    out += fmt::format(
+        "  server stopped reading on {} calls (or sent faster than callsim could answer): {} "
+        "pongs and {} mark echoes not sent, {} audio frames dropped\n",
+        n, t.pongs_unsent, t.mark_echoes_unsent, s.frames_congested);
+  }
+  if (t.close_timed_out_calls) {
+    out += fmt::format("  close handshake timed out on {} calls (the server never answered)\n",
+                       t.close_timed_out_calls);
+  }
+  if (t.unread_calls) {
+    out += fmt::format(
+        "  left unread at hang-up on {} calls: {} bytes ({} in socket send queues, {} queued in "
+        "callsim), {} frames not fully written\n",
+        t.unread_calls, t.unread_socket_bytes + t.unread_queued_bytes, t.unread_socket_bytes,
+        t.unread_queued_bytes, t.unread_frames);
+  }
+  return out;
 }
 
 }  // namespace
@@ -340,6 +414,7 @@ std::string format_run_summary(const RunSummary& run) {
     }
     out += fmt::format("  WebSocket violations by the server: {}\n", kinds);
   }
+  out += reading_lines(s);
   out += unauthorized_hint(s.calls);
   if (uint64_t bad = s.invalid_total()) {
     out += fmt::format("  invalid server messages: {}", bad);

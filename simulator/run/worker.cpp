@@ -17,7 +17,8 @@ namespace {
 // Timer slack: deadlines this close together are served in one wake-up. Frames may leave up to
 // this much early, which keeps 2,000 calls from costing 100,000 timer wake-ups a second.
 constexpr Nanos kCoalesce = std::chrono::microseconds(200);
-// A server that stops reading: Twilio discards audio instead of queueing it (31930).
+// A server that stops reading: Twilio discards audio instead of queueing it (31930). Below the
+// whole call's bound (worker_send_bound.cpp), so that pongs and mark echoes still fit.
 constexpr size_t kCongestedBytes = 256 * 1024;
 // Our own close must complete within this, or the call is finished without it.
 constexpr Nanos kCloseGrace = std::chrono::seconds(5);
@@ -255,6 +256,9 @@ template <typename Client>
 void BasicWorker<Client>::on_open(uint32_t slot) {
   Call& call = *slots_[slot];
   TimePoint now = clock_.now();
+  call.connection->set_ping_handler([this, slot](websocketpp::connection_hdl, std::string payload) {
+    return on_ping(slot, payload);
+  });
   call.record.upgraded = now;
   call.next_service = TimePoint::max();  // the handshake deadline no longer applies
   stats_.handshake.record(now - call.record.connect_started);
@@ -310,6 +314,8 @@ void BasicWorker<Client>::service(uint32_t slot, TimePoint now) {
 
   // Whatever falls due within the coalescing slack is done in this wake-up.
   TimePoint horizon = now + kCoalesce;
+  // Before this wake-up's own sends, which websocketpp has had no chance to write yet.
+  if (horizon >= call.hang_up_at) record_unread(call);
   if (auto due = call.playback.next_mark_due(); due && *due <= horizon) {
     mark_scratch_.clear();
     call.playback.take_due_marks(horizon, mark_scratch_);
@@ -334,7 +340,8 @@ template <typename Client>
 void BasicWorker<Client>::send_media(Call& call, TimePoint cutoff, TimePoint now) {
   const media::FrameSource& audio = *settings_.audio;
   for (uint64_t n = call.pacer.due_frames(cutoff); n > 0; --n) {
-    if (call.connection->get_buffered_amount() > kCongestedBytes) {
+    if (call.sender.held_bytes() > kCongestedBytes || !fits_send_bound(call, 0)) {
+      ++call.record.frames_congested;
       ++stats_.frames_congested;
       call.pacer.mark_sent(now);
       continue;
@@ -358,6 +365,7 @@ bool BasicWorker<Client>::send_text(Call& call) {
   std::error_code ec = call.sender.send(call.connection, call.outgoing);
   if (ec) return false;
   stats_.bytes_sent += call.outgoing.size();
+  note_send_queue(call);
   return true;
 }
 
@@ -365,6 +373,11 @@ template <typename Client>
 void BasicWorker<Client>::echo_marks(Call& call, const std::vector<std::string>& names) {
   for (const auto& name : names) {
     build_mark(call.outgoing, call.record.ids.stream_sid, call.next_sequence(), name);
+    if (!fits_send_bound(call, call.outgoing.size())) {
+      call.unuse_sequence();
+      ++call.record.mark_echoes_unsent;
+      continue;
+    }
     if (!send_text(call)) return;
     ++call.record.marks_echoed;
     ++stats_.marks_echoed;
@@ -427,6 +440,7 @@ void BasicWorker<Client>::on_message(uint32_t slot, WsMessage message) {
 
 template <typename Client>
 void BasicWorker<Client>::hang_up(Call& call, TimePoint now) {
+  record_unread(call);
   if (call.state == Call::State::kStreaming && notice_server_closing(call, now)) return;
   call.state = Call::State::kClosing;
   call.hang_up_at = now;
@@ -468,7 +482,7 @@ void BasicWorker<Client>::finish(uint32_t slot, Outcome outcome, TimePoint now) 
   if (call.record.upgraded != TimePoint{}) --admitted_live_;
   --live_;
   call.record.ended = now;
-  call.record.outcome = outcome;
+  call.record.outcome = outcome = judge_reading(call, outcome);
   if (call.via_webhook) {
     // Twilio reports the stream's end before the call's.
     if (call.record.start_sent != TimePoint{}) {

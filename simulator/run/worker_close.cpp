@@ -38,6 +38,7 @@ bool BasicWorker<Client>::notice_server_closing(Call& call, TimePoint now) {
   // The server's close frame arrived (websocketpp answers it and reports the close only once
   // the server drops the TCP connection): send nothing more, and judge the call by when the
   // server closed, not by when the socket finally went away.
+  record_unread(call);
   call.state = Call::State::kServerClosing;
   call.server_close_seen = now;
   call.close_answer_code = call.connection->get_local_close_code();
@@ -97,6 +98,7 @@ void BasicWorker<Client>::on_close(uint32_t slot) {
   // websocketpp's own close timer (timeout_close_handshake) gave up on the peer's answer.
   if (call.connection->get_ec() == websocketpp::error::close_handshake_timeout) {
     call.record.close_timed_out = true;
+    if (call.record.error.empty()) call.record.error = "close handshake did not complete";
   }
   if (call.state == Call::State::kClosing) {
     finish(slot, call.closing_outcome, now);

@@ -275,7 +275,8 @@ CheckResult check_calls_completed(const BurstContext& b) {
     const bool served = c->upgraded != TimePoint{} && c->reject_kind == RejectKind::kNone;
     if (!served) continue;
     ++admitted;
-    if (c->outcome == Outcome::kClosedEarly || c->outcome == Outcome::kProtocolError) {
+    if (c->outcome == Outcome::kClosedEarly || c->outcome == Outcome::kProtocolError ||
+        c->outcome == Outcome::kStoppedReading) {
       ++failed_by_outcome[c->outcome];
       failed.push_back(c);
     }

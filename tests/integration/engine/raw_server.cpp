@@ -42,6 +42,10 @@ std::string RawServer::upgrade_then(const std::string& after, const std::string&
          extra_headers + "\r\n" + after;
 }
 
+std::string RawServer::accept_for(const std::string& request) {
+  return accept_key(header_value(request, "sec-websocket-key"));
+}
+
 RawServer::RawServer(std::string answer) : answer_(std::move(answer)) {
   listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};

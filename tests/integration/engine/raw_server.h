@@ -22,6 +22,8 @@ class RawServer {
   std::string url() const { return "ws://127.0.0.1:" + std::to_string(port_) + "/stream"; }
   // The answer to an upgrade, a 101 with a valid accept key, followed by `after` (frames).
   static std::string upgrade_then(const std::string& after, const std::string& extra_headers = "");
+  // The Sec-WebSocket-Accept that answers an upgrade request (its whole text).
+  static std::string accept_for(const std::string& request);
 
  private:
   void serve();

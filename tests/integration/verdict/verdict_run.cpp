@@ -47,7 +47,8 @@ std::chrono::milliseconds callsim_timeout(const std::vector<std::string>& args) 
 
 void read_report(const std::string& path, VerdictRun& run) {
   rapidjson::Document doc;
-  doc.Parse(read_file(path).c_str());
+  run.report = read_file(path);
+  doc.Parse(run.report.c_str());
   if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("verification")) {
     ADD_FAILURE() << "no readable verification in the report " << path << "\n" << run.describe();
     return;

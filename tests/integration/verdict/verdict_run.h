@@ -37,6 +37,7 @@ struct VerdictRun {
   std::map<std::string, CheckVerdicts> checks;  // by check name; empty when there is no report
   std::map<std::string, int> reject_kinds;      // the report's calls, by reject_kind
   std::string callsim_output;
+  std::string report;  // the JSON report as written
   std::string bot_output;
   std::chrono::milliseconds took{0};
 

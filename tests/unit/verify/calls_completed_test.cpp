@@ -52,6 +52,22 @@ TEST(CallsCompleted, QuietOnRejectionsChurnAndDeliberateDrops) {
   EXPECT_EQ(r.summary, "all 3 admitted calls ran to their planned end");
 }
 
+// A server that stopped reading served its calls their whole hold, so they count as admitted
+// (the cap checks see them), but they did not complete cleanly.
+TEST(CallsCompleted, StoppedReadingCallsAreAdmittedButFail) {
+  Scenario s;
+  s.options.cap = 2;
+  s.admit(0, ms(0), ms(10), ms(500));
+  s.admit(0, ms(1), ms(11), ms(500), Outcome::kStoppedReading);
+  s.admit(0, ms(2), ms(12), ms(500), Outcome::kStoppedReading);
+  Verification v = s.run();
+  const CheckResult& r = find_check(v, "calls_completed");
+  EXPECT_EQ(r.verdict, Verdict::kFail);
+  EXPECT_EQ(r.summary, "2 of 3 admitted calls did not run to their planned end: stopped_reading 2");
+  // Three admitted at once against a cap of 2: the stopped_reading calls are counted.
+  EXPECT_EQ(find_check(v, "admitted_within_cap").verdict, Verdict::kFail);
+}
+
 TEST(CallsCompleted, SkipsWhenNothingWasAdmitted) {
   Scenario s;
   s.reject(0, ms(0), ms(5));
