@@ -86,6 +86,13 @@ void validate(const Options& o) {
           name));
     }
   }
+  if (o.quiet && o.verbose) throw InputError("--quiet and --verbose cannot be combined");
+  if (o.junit_path == "-" && o.report_path == "-") {
+    throw InputError("--junit - and --report - cannot both write to stdout");
+  }
+  if (o.csv_calls_path == "-" && (o.report_path == "-" || o.junit_path == "-")) {
+    throw InputError("--csv-calls - cannot share stdout with --report - or --junit -");
+  }
   for (const auto& [name, value] : o.headers) {
     if (name.empty() || name.find_first_of(" \t\r\n:") != std::string::npos) {
       throw InputError(fmt::format("--header '{}' is not a valid header name", name));

@@ -247,8 +247,34 @@ void add_run_options(CLI::App& app, Options& o) {
       ->group(verdict);
 
   const std::string output = "Output";
-  app.add_option("--report", o.report_path, "Write the whole run as JSON to FILE")
+  app.add_option("--report", o.report_path,
+                 "Write the whole run as JSON to FILE (- for stdout: the summary then goes to "
+                 "stderr)")
       ->type_name("FILE")
+      ->group(output);
+  app.add_option("--junit", o.junit_path,
+                 "Write the checks as JUnit XML to FILE, for CI test reports")
+      ->type_name("FILE")
+      ->group(output);
+  app.add_option("--csv-calls", o.csv_calls_path, "Write one CSV row per call to FILE")
+      ->type_name("FILE")
+      ->group(output);
+  app.add_option("--color", o.color,
+                 "Colour the verdicts: auto (on a terminal, unless NO_COLOR), "
+                 "never, always")
+      ->transform(CLI::CheckedTransformer(
+                      std::map<std::string, Options::Color>{{"auto", Options::Color::kAuto},
+                                                            {"never", Options::Color::kNever},
+                                                            {"always", Options::Color::kAlways}},
+                      CLI::ignore_case)
+                      .description(""))
+      ->type_name("WHEN")
+      ->default_str("auto")
+      ->group(output);
+  app.add_flag("--quiet,-q", o.quiet, "Print only the verdict line (reports are still written)")
+      ->group(output);
+  app.add_flag("--verbose,-v", o.verbose,
+               "Print every section of the summary, also those with nothing to say")
       ->group(output);
   app.add_option("--progress", o.progress, "Live status: auto, tty (one updating line), plain, off")
       ->transform(CLI::CheckedTransformer(
@@ -288,6 +314,7 @@ ParsedCommand parse_command_line(int argc, char** argv) {
   app.require_subcommand(0, 1);
 
   auto options = std::make_shared<Options>();
+  options->command_line.assign(argv, argv + argc);
   add_run_options(app, *options);
   // `callsim run ...` is the explicit spelling of the default action; its flags are the top's.
   app.add_subcommand("run", "Place calls and judge the server (the default)")->fallthrough();

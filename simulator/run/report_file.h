@@ -17,8 +17,8 @@ namespace callsim {
 // valid UTF-8.
 class ReportFile {
  public:
-  // InputError "--report PATH: <why>" when it cannot be written.
-  explicit ReportFile(std::string path);
+  // InputError "FLAG PATH: <why>" when it cannot be written. PATH "-" is standard output.
+  explicit ReportFile(std::string path, std::string flag = "--report");
   ~ReportFile();  // removes the temporary file unless committed
   ReportFile(const ReportFile&) = delete;
   ReportFile& operator=(const ReportFile&) = delete;
@@ -33,6 +33,7 @@ class ReportFile {
 
  private:
   std::string path_;         // as given, for messages
+  std::string flag_;         // the option that named it, for messages
   std::string destination_;  // where the report ends up (symbolic links followed)
   std::string temporary_;    // "" when writing to the destination directly
   std::unique_ptr<Sink> sink_;

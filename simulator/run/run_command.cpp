@@ -9,12 +9,15 @@
 #include <fmt/format.h>
 
 #include "core/exit_codes.h"
+#include "core/redis_url.h"
 #include "gauge/gauge_watcher.h"
 #include "gauge/settle.h"
 #include "net/preflight.h"
 #include "run/burst_runner.h"
 #include "run/call_setup.h"
+#include "run/calls_csv.h"
 #include "run/interrupt.h"
+#include "run/junit_report.h"
 #include "run/run_report.h"
 #include "verify/run_verdict.h"
 #include "verify/verifier.h"
@@ -42,6 +45,14 @@ int run_command(const Options& options) {
   // Before any call: a report that cannot be written must not be found only after the run.
   std::optional<ReportFile> report;
   if (!options.report_path.empty()) report.emplace(options.report_path);
+  std::optional<ReportFile> junit;
+  if (!options.junit_path.empty()) junit.emplace(options.junit_path, "--junit");
+  std::optional<ReportFile> calls_csv;
+  if (!options.csv_calls_path.empty()) calls_csv.emplace(options.csv_calls_path, "--csv-calls");
+  // A machine-readable file on stdout takes it over: the summary a person reads goes to stderr.
+  const bool stdout_taken =
+      options.report_path == "-" || options.junit_path == "-" || options.csv_calls_path == "-";
+  std::FILE* human = stdout_taken ? stderr : stdout;
   // With a webhook, the webhook is what must be reachable, and its scheme decides ws or wss.
   TargetAddress target = options.webhook_url.empty()
                              ? parse_target_url(options.url)
@@ -73,6 +84,7 @@ int run_command(const Options& options) {
   LoadPlan plan(options.concurrent, options.total_calls(), options.ramp, options.rate, threads);
 
   install_interrupt_handler();
+  const auto started_wall = std::chrono::system_clock::now();
   SteadyClock clock;
   ProgressPrinter progress(options.progress, options.progress_interval);
   TimePoint run_started = clock.now();
@@ -123,6 +135,18 @@ int run_command(const Options& options) {
   summary.interrupted = interrupted;
   summary.timed_out = timed_out;
   summary.stats = &all;
+  summary.started_wall = started_wall;
+  summary.gauge_interval = cap.gauge.interval;
+  if (watcher.enabled() && cap.gauge.spec.is_redis()) {
+    try {
+      summary.redis = parse_redis_url(options.redis_url).display();
+    } catch (const InputError&) {
+      summary.redis = "(unparseable)";
+    }
+  }
+  summary.rerun_command = rerun_command(
+      options.command_line.empty() ? std::vector<std::string>{"callsim"} : options.command_line,
+      settings.seed);
   measure_usage(summary);
   Nanos p99 = all.lateness.percentile(99);
   if (p99 > options.lateness_budget) {
@@ -149,15 +173,32 @@ int run_command(const Options& options) {
   verification.verdict = to_string(decision.verdict);
   verification.verdict_line = decision.line();
 
-  std::fputs(format_run_summary(summary).c_str(), stdout);
-  if (watcher.enabled()) {
-    std::fputs(render_gauge_timeline_text(all.calls, &trace, run_started).c_str(), stdout);
+  std::string text = format_run_summary(summary);
+  if (watcher.enabled()) text += render_gauge_timeline_text(all.calls, &trace, run_started);
+  text += render_verification_text(verification);
+  std::fputs((options.quiet ? verification.verdict_line + "\n" : text).c_str(), human);
+  if (junit) {
+    JunitInput junit_input;
+    junit_input.verification = &verification;
+    junit_input.exit_code = decision.exit_code;
+    junit_input.duration_seconds = ms_since(run_started, finished) / 1000.0;
+    junit_input.timestamp = iso8601_utc(started_wall);
+    junit_input.system_out = text;
+    const std::string xml = render_junit_xml(junit_input);
+    std::fwrite(xml.data(), 1, xml.size(), junit->stream());
+    junit->commit();
   }
-  std::fputs(render_verification_text(verification).c_str(), stdout);
+  if (calls_csv) {
+    const std::string csv = render_calls_csv(all.calls, run_started);
+    std::fwrite(csv.data(), 1, csv.size(), calls_csv->stream());
+    calls_csv->commit();
+  }
   if (report) {
     write_json_report(*report, summary, [&](JsonWriter& w) {
       w.Key("verdict");
       w.String(verification.verdict.c_str());
+      w.Key("exit_code");
+      w.Int(decision.exit_code);
       w.Key("verification");
       write_verification_json(w, verification);
       w.Key("admitted_live");
