@@ -19,6 +19,7 @@
 #include "run/interrupt.h"
 #include "run/junit_report.h"
 #include "run/run_report.h"
+#include "run/terminal.h"
 #include "verify/run_verdict.h"
 #include "verify/verifier.h"
 #include "verify/verify_options.h"
@@ -86,7 +87,9 @@ int run_command(const Options& options) {
   install_interrupt_handler();
   const auto started_wall = std::chrono::system_clock::now();
   SteadyClock clock;
-  ProgressPrinter progress(options.progress, options.progress_interval);
+  // --quiet: the verdict line and nothing else, progress included.
+  ProgressPrinter progress(options.quiet ? Options::Progress::kOff : options.progress,
+                           options.progress_interval);
   TimePoint run_started = clock.now();
   TimePoint deadline =
       options.duration.count() > 0 ? run_started + options.duration : TimePoint::max();
@@ -174,9 +177,17 @@ int run_command(const Options& options) {
   verification.verdict_line = decision.line();
 
   std::string text = format_run_summary(summary);
-  if (watcher.enabled()) text += render_gauge_timeline_text(all.calls, &trace, run_started);
-  text += render_verification_text(verification);
-  std::fputs((options.quiet ? verification.verdict_line + "\n" : text).c_str(), human);
+  // The timeline says something only when the gauge moved; --verbose shows it anyway.
+  if (watcher.enabled() && (options.verbose || gauge_moved(trace))) {
+    text += render_gauge_timeline_text(all.calls, &trace, run_started);
+  }
+  const std::string table = render_verification_text(verification);
+  // What a person reads folds the rows --gauge none skipped into one line; JUnit keeps them.
+  std::string shown = text + (options.verbose ? table : fold_load_only_skips(table));
+  text += table;
+  if (options.quiet) shown = verification.verdict_line + "\n";
+  if (use_color(options.color, ::fileno(human))) shown = colorize_verdicts(shown);
+  std::fputs(shown.c_str(), human);
   if (junit) {
     JunitInput junit_input;
     junit_input.verification = &verification;
