@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 
 #include <cstdio>
+#include <functional>
 #include <optional>
 #include <thread>
 
@@ -188,36 +189,53 @@ int run_command(const Options& options) {
   if (options.quiet) shown = verification.verdict_line + "\n";
   if (use_color(options.color, ::fileno(human))) shown = colorize_verdicts(shown);
   std::fputs(shown.c_str(), human);
-  if (junit) {
-    JunitInput junit_input;
-    junit_input.verification = &verification;
-    junit_input.exit_code = decision.exit_code;
-    junit_input.duration_seconds = ms_since(run_started, finished) / 1000.0;
-    junit_input.timestamp = iso8601_utc(started_wall);
-    junit_input.system_out = text;
-    const std::string xml = render_junit_xml(junit_input);
-    std::fwrite(xml.data(), 1, xml.size(), junit->stream());
-    junit->commit();
-  }
-  if (calls_csv) {
-    const std::string csv = render_calls_csv(all.calls, run_started);
-    std::fwrite(csv.data(), 1, csv.size(), calls_csv->stream());
-    calls_csv->commit();
-  }
+  // One output that cannot be written must not cost the others: each is tried, and the first
+  // failure is reported once all were.
+  std::optional<InputError> output_error;
+  auto attempt = [&output_error](const std::function<void()>& write) {
+    try {
+      write();
+    } catch (const InputError& e) {
+      if (!output_error) output_error = e;
+    }
+  };
   if (report) {
-    write_json_report(*report, summary, [&](JsonWriter& w) {
-      w.Key("verdict");
-      w.String(verification.verdict.c_str());
-      w.Key("exit_code");
-      w.Int(decision.exit_code);
-      w.Key("verification");
-      write_verification_json(w, verification);
-      w.Key("admitted_live");
-      write_admitted_live_json(w, all.calls, run_started);
-      w.Key("gauge");
-      write_gauge_trace_json(w, trace, run_started);
+    attempt([&] {
+      write_json_report(*report, summary, [&](JsonWriter& w) {
+        w.Key("verdict");
+        w.String(verification.verdict.c_str());
+        w.Key("exit_code");
+        w.Int(decision.exit_code);
+        w.Key("verification");
+        write_verification_json(w, verification);
+        w.Key("admitted_live");
+        write_admitted_live_json(w, all.calls, run_started);
+        w.Key("gauge");
+        write_gauge_trace_json(w, trace, run_started);
+      });
     });
   }
+  if (junit) {
+    attempt([&] {
+      JunitInput junit_input;
+      junit_input.verification = &verification;
+      junit_input.exit_code = decision.exit_code;
+      junit_input.duration_seconds = ms_since(run_started, finished) / 1000.0;
+      junit_input.timestamp = iso8601_utc(started_wall);
+      junit_input.system_out = text;
+      const std::string xml = render_junit_xml(junit_input);
+      std::fwrite(xml.data(), 1, xml.size(), junit->stream());
+      junit->commit();
+    });
+  }
+  if (calls_csv) {
+    attempt([&] {
+      const std::string csv = render_calls_csv(all.calls, run_started);
+      std::fwrite(csv.data(), 1, csv.size(), calls_csv->stream());
+      calls_csv->commit();
+    });
+  }
+  if (output_error) throw *output_error;
   // decide_run_verdict ranks INVALID > INTERRUPTED > FAIL > INCOMPLETE > PASS; the report's
   // last line and the JSON say the same word.
   return decision.exit_code;

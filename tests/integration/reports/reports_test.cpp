@@ -301,6 +301,21 @@ TEST(Reports, ReportDashWritesOnlyJsonToStdoutAndTheSummaryToStderr) {
   EXPECT_EQ(status, 0) << out;
 }
 
+TEST(Reports, AnOutputThatCannotBeWrittenDoesNotCostTheOthers) {
+  TempDir dir;
+  ScriptedServer server(ScriptedServer::Behaviour::kSink);
+  const std::string report = dir.path() + "/run.json";
+  ChildProcess process(
+      {kCallsim, "--url", server.url(), "--gauge", "none", "--concurrent", "2", "--hold", "1s",
+       "--progress", "off", "--lateness-budget", "1s", "--junit", "/dev/full", "--report", report},
+      dir.path() + "/out.txt");
+  EXPECT_EQ(process.wait_for(60s).value_or(-1), 2) << process.output();
+  EXPECT_THAT(process.output(),
+              HasSubstr("callsim: --junit /dev/full: cannot write: No space left on device\n"));
+  auto doc = parse_json(read_file(report));
+  EXPECT_STREQ(doc["verdict"].GetString(), "PASS");
+}
+
 TEST(Reports, TheRerunLineRepeatsTheCallsOfARandomSeed) {
   TempDir dir;
   ScriptedServer server(ScriptedServer::Behaviour::kSink);
