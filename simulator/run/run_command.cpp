@@ -40,6 +40,29 @@ void measure_usage(RunSummary& summary) {
   summary.max_rss_kb = usage.ru_maxrss;
 }
 
+// The command line with the Redis password (in --redis) shown as ***: the rerun line goes to
+// logs and reports.
+std::vector<std::string> mask_redis_password(std::vector<std::string> argv) {
+  for (size_t i = 1; i < argv.size(); ++i) {
+    std::string& word = argv[i];
+    const bool joined = word.rfind("--redis=", 0) == 0;
+    if (!joined && (word != "--redis" || i + 1 == argv.size())) continue;
+    std::string& url = joined ? word : argv[++i];
+    const std::string value = joined ? url.substr(8) : url;
+    std::string password;
+    try {
+      password = parse_redis_url(value).password;
+    } catch (const InputError&) {
+      continue;
+    }
+    if (password.empty()) continue;
+    for (size_t at = url.find(password); at != std::string::npos; at = url.find(password, at + 3)) {
+      url.replace(at, password.size(), "***");
+    }
+  }
+  return argv;
+}
+
 }  // namespace
 
 int run_command(const Options& options) {
@@ -149,7 +172,8 @@ int run_command(const Options& options) {
     }
   }
   summary.rerun_command = rerun_command(
-      options.command_line.empty() ? std::vector<std::string>{"callsim"} : options.command_line,
+      mask_redis_password(options.command_line.empty() ? std::vector<std::string>{"callsim"}
+                                                       : options.command_line),
       settings.seed);
   measure_usage(summary);
   Nanos p99 = all.lateness.percentile(99);

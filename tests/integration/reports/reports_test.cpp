@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "child_process.h"
+#include "redis_server.h"
 #include "scripted_server.h"
 
 namespace callsim {
@@ -367,6 +368,24 @@ TEST(Reports, ConfigEchoesWebhookOnlyWhenUsedAndMasksTheRedisPassword) {
     EXPECT_TRUE(bucket.HasMember("lower_ms") && bucket.HasMember("upper_ms") &&
                 bucket.HasMember("count"));
   }
+}
+
+TEST(Reports, TheRedisPasswordAppearsNowhereInTheReportOrTheSummary) {
+  TempDir dir;
+  test::RedisServer redis(test::RedisServer::Options{/*tcp=*/true, /*password=*/"s3cret-pw"});
+  ScriptedServer server(ScriptedServer::Behaviour::kSink);
+  RunResult run = run_callsim({"--url", server.url(), "--redis", redis.tcp_url(), "--gauge-trace",
+                               "sample", "--concurrent", "2", "--hold", "1s", "--settle", "1s"},
+                              dir);
+  ASSERT_NE(run.status, 2) << run.output;
+  ASSERT_NE(run.status, 3) << run.output;
+  const std::string report = read_file(run.report);
+  EXPECT_EQ(report.find("s3cret-pw"), std::string::npos);
+  EXPECT_EQ(run.output.find("s3cret-pw"), std::string::npos) << run.output;
+  EXPECT_EQ(read_file(run.junit).find("s3cret-pw"), std::string::npos);
+  auto doc = parse_json(report);
+  EXPECT_THAT(doc["config"]["redis"].GetString(), HasSubstr(":***@"));
+  EXPECT_THAT(doc["rerun_command"].GetString(), HasSubstr(":***@"));
 }
 
 TEST(Reports, CallsCsvHasTheDocumentedHeaderAndOneRowPerCall) {
