@@ -86,6 +86,13 @@ void validate(const Options& o) {
           name));
     }
   }
+  if (o.quiet && o.verbose) throw InputError("--quiet and --verbose cannot be combined");
+  if (o.junit_path == "-" && o.report_path == "-") {
+    throw InputError("--junit - and --report - cannot both write to stdout");
+  }
+  if (o.csv_calls_path == "-" && (o.report_path == "-" || o.junit_path == "-")) {
+    throw InputError("--csv-calls - cannot share stdout with --report - or --junit -");
+  }
   for (const auto& [name, value] : o.headers) {
     if (name.empty() || name.find_first_of(" \t\r\n:") != std::string::npos) {
       throw InputError(fmt::format("--header '{}' is not a valid header name", name));
@@ -95,9 +102,13 @@ void validate(const Options& o) {
     }
   }
   // Each output is written to a temporary file beside it and renamed: two outputs on one path
-  // would overwrite each other.
+  // would overwrite each other (and two on stdout ("-") would interleave).
   const std::vector<std::pair<const char*, const std::string*>> outputs = {
-      {"--report", &o.report_path}, {"--html", &o.html_path}, {"--csv", &o.csv_path}};
+      {"--report", &o.report_path},
+      {"--html", &o.html_path},
+      {"--csv", &o.csv_path},
+      {"--junit", &o.junit_path},
+      {"--csv-calls", &o.csv_calls_path}};
   for (size_t i = 0; i < outputs.size(); ++i) {
     for (size_t j = i + 1; j < outputs.size(); ++j) {
       if (!outputs[i].second->empty() && *outputs[i].second == *outputs[j].second) {

@@ -67,6 +67,12 @@ struct Options {
   std::string csv_path;     // time series as CSV (--csv); empty = none
   enum class Progress { kAuto, kTty, kPlain, kOff } progress = Progress::kAuto;
   Nanos progress_interval = std::chrono::seconds(2);
+  std::string junit_path;      // JUnit XML of the checks; empty = none
+  std::string csv_calls_path;  // one CSV row per call; empty = none
+  enum class Color { kAuto, kNever, kAlways } color = Color::kAuto;
+  bool quiet = false;    // print the verdict line only
+  bool verbose = false;  // every section of the summary, even the ones with nothing to say
+  std::vector<std::string> command_line;  // argv as typed, for the summary's rerun line
 
   // Closed model: --calls, else --concurrent. Open model: --calls, else rate x --duration.
   int64_t total_calls() const;

@@ -69,16 +69,24 @@ void write_gauge_trace_json(JsonWriter& w, const GaugeTrace& trace, TimePoint or
   w.Key("exact");
   w.Bool(trace.exact);
   w.Key("not_exact_reason");
-  w.String(trace.not_exact_reason.data(),
-           static_cast<rapidjson::SizeType>(trace.not_exact_reason.size()));
+  if (trace.not_exact_reason.empty()) {
+    w.Null();
+  } else {
+    w.String(trace.not_exact_reason.data(),
+             static_cast<rapidjson::SizeType>(trace.not_exact_reason.size()));
+  }
   w.Key("interval_ms");
   w.Double(std::chrono::duration<double, std::milli>(trace.interval).count());
-  w.Key("clock_uncertainty_us");
-  w.Double(std::chrono::duration<double, std::micro>(trace.clock_uncertainty).count());
+  w.Key("clock_uncertainty_ms");
+  w.Double(std::chrono::duration<double, std::milli>(trace.clock_uncertainty).count());
   count("sample_errors", trace.sample_errors);
   w.Key("first_sample_error");
-  w.String(trace.first_sample_error.data(),
-           static_cast<rapidjson::SizeType>(trace.first_sample_error.size()));
+  if (trace.first_sample_error.empty()) {
+    w.Null();
+  } else {
+    w.String(trace.first_sample_error.data(),
+             static_cast<rapidjson::SizeType>(trace.first_sample_error.size()));
+  }
   count("monitor_lines", trace.monitor_lines);
   count("unparsed_lines", trace.unparsed_lines);
   count("commands_on_key", trace.commands_on_key);
@@ -110,7 +118,7 @@ void write_gauge_trace_json(JsonWriter& w, const GaugeTrace& trace, TimePoint or
     w.StartArray();
     w.Double(ms_since(origin, s.at));
     w.Int64(s.value);
-    w.Int64(std::chrono::duration_cast<std::chrono::microseconds>(s.round_trip).count());
+    w.Double(std::chrono::duration<double, std::milli>(s.round_trip).count());
     w.EndArray();
   }
   w.EndArray();

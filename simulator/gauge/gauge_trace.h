@@ -84,7 +84,7 @@ struct GaugeTrace {
 
 // Writes the trace as one JSON object with a rapidjson::Writer (instantiated for
 // Writer<StringBuffer> and Writer<FileWriteStream>). Times are milliseconds since `origin` (the
-// run's start) with microsecond precision; samples are compact [t_ms, value, round_trip_us]
+// run's start) with microsecond precision; samples are compact [t_ms, value, round_trip_ms]
 // triples because a long run holds millions of them.
 template <typename JsonWriter>
 void write_gauge_trace_json(JsonWriter& w, const GaugeTrace& trace, TimePoint origin);

@@ -10,8 +10,10 @@
 
 #include <fmt/format.h>
 
+#include "core/errors.h"
 #include "core/exit_codes.h"
 #include "run/audio_command.h"
+#include "run/cli_words.h"
 #include "run/run_command.h"
 
 namespace callsim {
@@ -45,6 +47,42 @@ uint64_t parse_seed(const std::string& text) {
         "--seed", fmt::format("'{}' is not a whole number from 0 to {}", text, UINT64_MAX));
   }
   return seed;
+}
+
+// A share from 0 to 1; a percentage is refused with a hint (cli_words.h).
+CLI::Option* add_share(CLI::App& app, const std::string& name, double& target,
+                       const std::string& description) {
+  auto* opt = app.add_option_function<std::string>(
+      name,
+      [name, &target](const std::string& text) {
+        try {
+          target = parse_share(name, text);
+        } catch (const InputError& e) {
+          throw CLI::ValidationError(e.what());
+        }
+      },
+      description);
+  opt->type_name("SHARE");
+  return opt;
+}
+
+// One of `choices`, case-insensitive; an error lists the allowed words.
+template <typename Enum>
+CLI::Option* add_choice(CLI::App& app, const std::string& name, Enum& target,
+                        const std::vector<std::pair<std::string, Enum>>& choices,
+                        const std::string& description) {
+  return app.add_option_function<std::string>(
+      name,
+      [name, &target, choices](const std::string& text) {
+        std::vector<std::string> words;
+        for (const auto& choice : choices) words.push_back(choice.first);
+        try {
+          target = choices[parse_choice(name, text, words)].second;
+        } catch (const InputError& e) {
+          throw CLI::ValidationError(e.what());
+        }
+      },
+      description);
 }
 
 // K:V or k=v pairs for repeatable flags.
@@ -121,10 +159,8 @@ void add_run_options(CLI::App& app, Options& o) {
   app.add_flag("--no-status-callback", o.no_status_callback,
                "Never POST the status callback (exposes servers that release only there)")
       ->group(flow);
-  app.add_option("--skip-stream-ratio", o.skip_stream_ratio,
-                 "Share of calls admitted at the webhook that never open the WebSocket")
-      ->type_name("SHARE")
-      ->check(CLI::Range(0.0, 1.0).description(""))
+  add_share(app, "--skip-stream-ratio", o.skip_stream_ratio,
+            "Share of calls admitted at the webhook that never open the WebSocket")
       ->group(flow);
 
   const std::string content = "Call content";
@@ -235,19 +271,17 @@ void add_run_options(CLI::App& app, Options& o) {
       ->capture_default_str()
       ->check(CLI::Range(1, 100'000).description(""))
       ->group(verdict);
-  app.add_option("--drop-ratio", o.drop_ratio,
-                 "Share of admitted calls that vanish mid-call with a TCP reset (no stop)")
-      ->type_name("SHARE")
-      ->check(CLI::Range(0.0, 1.0).description(""))
+  add_share(app, "--drop-ratio", o.drop_ratio,
+            "Share of admitted calls that vanish mid-call with a TCP reset (no stop)")
       ->group(verdict);
-  app.add_option("--no-stop-ratio", o.no_stop_ratio,
-                 "Share of admitted calls closed with 1000 but without sending stop")
-      ->type_name("SHARE")
-      ->check(CLI::Range(0.0, 1.0).description(""))
+  add_share(app, "--no-stop-ratio", o.no_stop_ratio,
+            "Share of admitted calls closed with 1000 but without sending stop")
       ->group(verdict);
 
   const std::string output = "Output";
-  app.add_option("--report", o.report_path, "Write the whole run as JSON to FILE")
+  app.add_option("--report", o.report_path,
+                 "Write the whole run as JSON to FILE (- for stdout: the summary then goes to "
+                 "stderr)")
       ->type_name("FILE")
       ->group(output);
   app.add_option("--html", o.html_path,
@@ -257,19 +291,65 @@ void add_run_options(CLI::App& app, Options& o) {
   app.add_option("--csv", o.csv_path, "Write the run's time series (one row per interval) to FILE")
       ->type_name("FILE")
       ->group(output);
-  app.add_option("--progress", o.progress, "Live status: auto, tty (one updating line), plain, off")
-      ->transform(CLI::CheckedTransformer(
-                      std::map<std::string, Options::Progress>{{"auto", Options::Progress::kAuto},
-                                                               {"tty", Options::Progress::kTty},
-                                                               {"plain", Options::Progress::kPlain},
-                                                               {"off", Options::Progress::kOff}},
-                      CLI::ignore_case)
-                      .description(""))
+  app.add_option("--junit", o.junit_path,
+                 "Write the checks as JUnit XML to FILE, for CI test reports")
+      ->type_name("FILE")
+      ->group(output);
+  app.add_option("--csv-calls", o.csv_calls_path, "Write one CSV row per call to FILE")
+      ->type_name("FILE")
+      ->group(output);
+  add_choice<Options::Color>(app, "--color", o.color,
+                             {{"auto", Options::Color::kAuto},
+                              {"never", Options::Color::kNever},
+                              {"always", Options::Color::kAlways}},
+                             "Colour the verdicts: auto (on a terminal, unless NO_COLOR is set), "
+                             "never, always")
+      ->type_name("WHEN")
+      ->default_str("auto")
+      ->group(output);
+  app.add_flag("--quiet,-q", o.quiet, "Print only the verdict line (reports are still written)")
+      ->group(output);
+  app.add_flag("--verbose,-v", o.verbose,
+               "Print every section of the summary, also those with nothing to say")
+      ->group(output);
+  add_choice<Options::Progress>(app, "--progress", o.progress,
+                                {{"auto", Options::Progress::kAuto},
+                                 {"tty", Options::Progress::kTty},
+                                 {"plain", Options::Progress::kPlain},
+                                 {"off", Options::Progress::kOff}},
+                                "Live status: auto, tty (one updating line), plain, off")
       ->type_name("MODE")
       ->default_str("auto")
       ->group(output);
   add_duration(app, "--progress-interval", o.progress_interval, "Time between plain progress lines")
       ->group(output);
+}
+
+// "--concurent: unknown option; did you mean --concurrent?" for the first unexpected word that
+// looks like a flag, else CLI11's message.
+std::string unknown_argument_message(const CLI::App& app, const CLI::App& audio,
+                                     const CLI::ExtrasError& e) {
+  const CLI::App& where = audio.parsed() ? audio : app;
+  std::vector<std::string> flags;
+  for (const CLI::Option* opt : where.get_options()) {
+    for (const auto& name : opt->get_lnames()) flags.push_back("--" + name);
+  }
+  const std::string text = e.what();
+  const auto colon = text.find(": ");
+  const std::string rest = colon == std::string::npos ? "" : text.substr(colon + 2);
+  size_t at = 0;
+  while (at < rest.size()) {
+    size_t end = rest.find(' ', at);
+    if (end == std::string::npos) end = rest.size();
+    std::string word = rest.substr(at, end - at);
+    at = end + 1;
+    if (word.rfind("--", 0) != 0) continue;
+    word = word.substr(0, word.find('='));
+    const std::string nearest = nearest_word(word, flags);
+    return nearest.empty() ? fmt::format("{}: unknown option (callsim --help lists them)", word)
+                           : fmt::format("{}: unknown option; did you mean {}?", word, nearest);
+  }
+  return text;
 }
 
 }  // namespace
@@ -295,6 +375,7 @@ ParsedCommand parse_command_line(int argc, char** argv) {
   app.require_subcommand(0, 1);
 
   auto options = std::make_shared<Options>();
+  options->command_line.assign(argv, argv + argc);
   add_run_options(app, *options);
   // `callsim run ...` is the explicit spelling of the default action; its flags are the top's.
   app.add_subcommand("run", "Place calls and judge the server (the default)")->fallthrough();
@@ -305,7 +386,12 @@ ParsedCommand parse_command_line(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
-    std::fputs(app.help().c_str(), stdout);
+    // `callsim run --help` is the run's options (the top level's), `callsim audio --help` only
+    // the audio command's.
+    const std::string help = audio->parsed() ? audio->help()
+                                             : app.get_formatter()->make_help(
+                                                   &app, "callsim", CLI::AppFormatMode::Normal);
+    std::fputs(help.c_str(), stdout);
     parsed.exit_code = kExitPass;
     return parsed;
   } catch (const CLI::CallForAllHelp&) {
@@ -315,6 +401,10 @@ ParsedCommand parse_command_line(int argc, char** argv) {
   } catch (const CLI::CallForVersion&) {
     std::puts(version_string().c_str());
     parsed.exit_code = kExitPass;
+    return parsed;
+  } catch (const CLI::ExtrasError& e) {
+    std::fprintf(stderr, "callsim: %s\n", unknown_argument_message(app, *audio, e).c_str());
+    parsed.exit_code = kExitUsage;
     return parsed;
   } catch (const CLI::ParseError& e) {
     std::fprintf(stderr, "callsim: %s\n", e.what());

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "run/terminal.h"
+
 namespace callsim {
 
 ProgressPrinter::ProgressPrinter(Options::Progress mode, Nanos interval, std::FILE* out)
@@ -42,7 +44,10 @@ void ProgressPrinter::update(const WorkerProgress& totals, Nanos elapsed,
     if (last_printed_.count() >= 0 && elapsed - last_printed_ < std::chrono::milliseconds(200)) {
       return;
     }
-    line_open_ = write(fmt::format("\r{}\x1b[K", format(totals, elapsed, gauge)));
+    // Cut to the terminal's width: a line that wraps cannot be redrawn in place.
+    const std::string line =
+        fit_width(format(totals, elapsed, gauge), terminal_width(::fileno(out_)));
+    line_open_ = write(fmt::format("\r{}\x1b[K", line));
   } else {
     if (last_printed_.count() >= 0 && elapsed - last_printed_ < interval_) return;
     write(format(totals, elapsed, gauge) + "\n");

@@ -63,12 +63,13 @@ struct ReportFile::Sink {
 
 namespace {
 
-[[noreturn]] void fail(const std::string& flag, const std::string& path, const std::string& why) {
-  throw InputError(fmt::format("{} {}: {}", flag, path, why));
+// `where` is "FLAG PATH".
+[[noreturn]] void fail(const std::string& where, const std::string& why) {
+  throw InputError(fmt::format("{}: {}", where, why));
 }
 
-[[noreturn]] void fail_errno(const std::string& flag, const std::string& path, int error) {
-  fail(flag, path, fmt::format("cannot write: {}", std::strerror(error)));
+[[noreturn]] void fail_errno(const std::string& where, int error) {
+  fail(where, fmt::format("cannot write: {}", std::strerror(error)));
 }
 
 std::string directory_of(const std::string& path) {
@@ -81,32 +82,37 @@ std::string directory_of(const std::string& path) {
 
 ReportFile::ReportFile(std::string path, std::string flag)
     : path_(std::move(path)), flag_(std::move(flag)), sink_(std::make_unique<Sink>()) {
-  if (path_.empty()) fail(flag_, path_, "the file name is empty");
+  const std::string where = flag_ + " " + path_;
+  if (path_.empty()) fail(where, "the file name is empty");
   destination_ = path_;
   struct stat info {};
-  bool exists = ::stat(path_.c_str(), &info) == 0;
+  bool exists = path_ != "-" && ::stat(path_.c_str(), &info) == 0;
   if (exists) {
-    if (S_ISDIR(info.st_mode)) fail(flag_, path_, "is a directory");
+    if (S_ISDIR(info.st_mode)) fail(where, "is a directory");
     char resolved[PATH_MAX];
     if (::realpath(path_.c_str(), resolved)) destination_ = resolved;
   }
   int fd = -1;
-  if (exists && !S_ISREG(info.st_mode)) {
+  if (path_ == "-") {
+    // Standard output: written directly, our own descriptor so that closing it leaves fd 1.
+    fd = ::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+    if (fd < 0) fail_errno(where, errno);
+  } else if (exists && !S_ISREG(info.st_mode)) {
     // O_NONBLOCK: a FIFO nobody reads is an error now (ENXIO), not a hang.
     fd = ::open(destination_.c_str(), O_WRONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) fail_errno(flag_, path_, errno);
+    if (fd < 0) fail_errno(where, errno);
     ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   } else {
     if (exists) {
       // The rename would replace a file that may not be written: refuse as writing it would.
       int probe = ::open(destination_.c_str(), O_WRONLY | O_CLOEXEC | O_NONBLOCK);
-      if (probe < 0) fail_errno(flag_, path_, errno);
+      if (probe < 0) fail_errno(where, errno);
       ::close(probe);
     }
     temporary_ = fmt::format("{}/.{}.{}.tmp", directory_of(destination_),
                              destination_.substr(destination_.rfind('/') + 1), ::getpid());
     fd = ::open(temporary_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd < 0) fail_errno(flag_, path_, errno);
+    if (fd < 0) fail_errno(where, errno);
     if (exists) ::fchmod(fd, info.st_mode & 07777);
   }
   sink_->fd = fd;
@@ -118,7 +124,7 @@ ReportFile::ReportFile(std::string path, std::string flag)
     int error = errno;
     ::close(fd);
     if (!temporary_.empty()) ::unlink(temporary_.c_str());
-    fail_errno(flag_, path_, error);
+    fail_errno(where, error);
   }
 }
 
@@ -131,9 +137,9 @@ void ReportFile::commit() {
   bool ok = std::fflush(stream_) == 0 && !std::ferror(stream_);
   ok = std::fclose(stream_) == 0 && ok;
   stream_ = nullptr;
-  if (!ok) fail_errno(flag_, path_, sink_->error != 0 ? sink_->error : EIO);
+  if (!ok) fail_errno(flag_ + " " + path_, sink_->error != 0 ? sink_->error : EIO);
   if (!temporary_.empty() && ::rename(temporary_.c_str(), destination_.c_str()) != 0) {
-    fail_errno(flag_, path_, errno);
+    fail_errno(flag_ + " " + path_, errno);
   }
   committed_ = true;
 }

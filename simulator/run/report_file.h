@@ -17,8 +17,7 @@ namespace callsim {
 // valid UTF-8.
 class ReportFile {
  public:
-  // InputError "--report PATH: <why>" when it cannot be written (`flag` names the option in
-  // messages: --html and --csv are written the same way).
+  // InputError "FLAG PATH: <why>" when it cannot be written. PATH "-" is standard output.
   explicit ReportFile(std::string path, std::string flag = "--report");
   ~ReportFile();  // removes the temporary file unless committed
   ReportFile(const ReportFile&) = delete;

@@ -3,20 +3,25 @@
 #include <sys/resource.h>
 
 #include <cstdio>
+#include <functional>
 #include <optional>
 #include <thread>
 
 #include <fmt/format.h>
 
 #include "core/exit_codes.h"
+#include "core/redis_url.h"
 #include "gauge/gauge_watcher.h"
 #include "gauge/settle.h"
 #include "net/preflight.h"
 #include "run/burst_runner.h"
 #include "run/call_setup.h"
+#include "run/calls_csv.h"
 #include "run/html_report.h"
 #include "run/interrupt.h"
+#include "run/junit_report.h"
 #include "run/run_report.h"
+#include "run/terminal.h"
 #include "verify/run_verdict.h"
 #include "verify/time_series.h"
 #include "verify/time_series_csv.h"
@@ -38,6 +43,29 @@ void measure_usage(RunSummary& summary) {
   summary.max_rss_kb = usage.ru_maxrss;
 }
 
+// The command line with the Redis password (in --redis) shown as ***: the rerun line goes to
+// logs and reports.
+std::vector<std::string> mask_redis_password(std::vector<std::string> argv) {
+  for (size_t i = 1; i < argv.size(); ++i) {
+    std::string& word = argv[i];
+    const bool joined = word.rfind("--redis=", 0) == 0;
+    if (!joined && (word != "--redis" || i + 1 == argv.size())) continue;
+    std::string& url = joined ? word : argv[++i];
+    const std::string value = joined ? url.substr(8) : url;
+    std::string password;
+    try {
+      password = parse_redis_url(value).password;
+    } catch (const InputError&) {
+      continue;
+    }
+    if (password.empty()) continue;
+    for (size_t at = url.find(password); at != std::string::npos; at = url.find(password, at + 3)) {
+      url.replace(at, password.size(), "***");
+    }
+  }
+  return argv;
+}
+
 }  // namespace
 
 int run_command(const Options& options) {
@@ -48,6 +76,15 @@ int run_command(const Options& options) {
   std::optional<ReportFile> html, csv;
   if (!options.html_path.empty()) html.emplace(options.html_path, "--html");
   if (!options.csv_path.empty()) csv.emplace(options.csv_path, "--csv");
+  std::optional<ReportFile> junit;
+  if (!options.junit_path.empty()) junit.emplace(options.junit_path, "--junit");
+  std::optional<ReportFile> calls_csv;
+  if (!options.csv_calls_path.empty()) calls_csv.emplace(options.csv_calls_path, "--csv-calls");
+  // A machine-readable file on stdout takes it over: the summary a person reads goes to stderr.
+  const bool stdout_taken = options.report_path == "-" || options.junit_path == "-" ||
+                            options.csv_calls_path == "-" || options.html_path == "-" ||
+                            options.csv_path == "-";
+  std::FILE* human = stdout_taken ? stderr : stdout;
   // With a webhook, the webhook is what must be reachable, and its scheme decides ws or wss.
   TargetAddress target = options.webhook_url.empty()
                              ? parse_target_url(options.url)
@@ -79,8 +116,11 @@ int run_command(const Options& options) {
   LoadPlan plan(options.concurrent, options.total_calls(), options.ramp, options.rate, threads);
 
   install_interrupt_handler();
+  const auto started_wall = std::chrono::system_clock::now();
   SteadyClock clock;
-  ProgressPrinter progress(options.progress, options.progress_interval);
+  // --quiet: the verdict line and nothing else, progress included.
+  ProgressPrinter progress(options.quiet ? Options::Progress::kOff : options.progress,
+                           options.progress_interval);
   TimePoint run_started = clock.now();
   settings.run_started = run_started;
   TimePoint deadline =
@@ -130,6 +170,19 @@ int run_command(const Options& options) {
   summary.interrupted = interrupted;
   summary.timed_out = timed_out;
   summary.stats = &all;
+  summary.started_wall = started_wall;
+  summary.gauge_interval = cap.gauge.interval;
+  if (watcher.enabled() && cap.gauge.spec.is_redis()) {
+    try {
+      summary.redis = parse_redis_url(options.redis_url).display();
+    } catch (const InputError&) {
+      summary.redis = "(unparseable)";
+    }
+  }
+  summary.rerun_command = rerun_command(
+      mask_redis_password(options.command_line.empty() ? std::vector<std::string>{"callsim"}
+                                                       : options.command_line),
+      settings.seed);
   measure_usage(summary);
   Nanos p99 = all.lateness.percentile(99);
   if (p99 > options.lateness_budget) {
@@ -156,21 +209,42 @@ int run_command(const Options& options) {
   verification.verdict = to_string(decision.verdict);
   verification.verdict_line = decision.line();
 
-  std::fputs(format_run_summary(summary).c_str(), stdout);
-  if (watcher.enabled()) {
-    std::fputs(render_gauge_timeline_text(all.calls, &trace, run_started).c_str(), stdout);
+  std::string text = format_run_summary(summary);
+  // The timeline says something only when the gauge moved; --verbose shows it anyway.
+  if (watcher.enabled() && (options.verbose || gauge_moved(trace))) {
+    text += render_gauge_timeline_text(all.calls, &trace, run_started);
   }
-  std::fputs(render_verification_text(verification).c_str(), stdout);
+  const std::string table = render_verification_text(verification);
+  // What a person reads folds the rows --gauge none skipped into one line; JUnit keeps them.
+  std::string shown = text + (options.verbose ? table : fold_load_only_skips(table));
+  text += table;
+  if (options.quiet) shown = verification.verdict_line + "\n";
+  if (use_color(options.color, ::fileno(human))) shown = colorize_verdicts(shown);
+  std::fputs(shown.c_str(), human);
+  // One output that cannot be written must not cost the others: each is tried, and the first
+  // failure is reported once all were.
+  std::optional<InputError> output_error;
+  auto attempt = [&output_error](const std::function<void()>& write) {
+    try {
+      write();
+    } catch (const InputError& e) {
+      if (!output_error) output_error = e;
+    }
+  };
   if (report) {
-    write_json_report(*report, summary, [&](JsonWriter& w) {
-      w.Key("verdict");
-      w.String(verification.verdict.c_str());
-      w.Key("verification");
-      write_verification_json(w, verification);
-      w.Key("admitted_live");
-      write_admitted_live_json(w, all.calls, run_started);
-      w.Key("gauge");
-      write_gauge_trace_json(w, trace, run_started);
+    attempt([&] {
+      write_json_report(*report, summary, [&](JsonWriter& w) {
+        w.Key("verdict");
+        w.String(verification.verdict.c_str());
+        w.Key("exit_code");
+        w.Int(decision.exit_code);
+        w.Key("verification");
+        write_verification_json(w, verification);
+        w.Key("admitted_live");
+        write_admitted_live_json(w, all.calls, run_started);
+        w.Key("gauge");
+        write_gauge_trace_json(w, trace, run_started);
+      });
     });
   }
   if (html || csv) {
@@ -185,20 +259,45 @@ int run_command(const Options& options) {
     series_input.end = time_series_end(all.calls, series_input.gauge, finished);
     const TimeSeries series = build_time_series(series_input);
     if (csv) {
-      const std::string text = format_time_series_csv(series);
-      std::fwrite(text.data(), 1, text.size(), csv->stream());
-      csv->commit();
+      attempt([&] {
+        const std::string rows = format_time_series_csv(series);
+        std::fwrite(rows.data(), 1, rows.size(), csv->stream());
+        csv->commit();
+      });
     }
     if (html) {
-      HtmlReportInput page;
-      page.run = &summary;
-      page.verification = &verification;
-      page.series = &series;
-      page.gauge = series_input.gauge;
-      page.exit_code = decision.exit_code;
-      write_html_report(*html, page);
+      attempt([&] {
+        HtmlReportInput page;
+        page.run = &summary;
+        page.verification = &verification;
+        page.series = &series;
+        page.gauge = series_input.gauge;
+        page.exit_code = decision.exit_code;
+        write_html_report(*html, page);
+      });
     }
   }
+  if (junit) {
+    attempt([&] {
+      JunitInput junit_input;
+      junit_input.verification = &verification;
+      junit_input.exit_code = decision.exit_code;
+      junit_input.duration_seconds = ms_since(run_started, finished) / 1000.0;
+      junit_input.timestamp = iso8601_utc(started_wall);
+      junit_input.system_out = text;
+      const std::string xml = render_junit_xml(junit_input);
+      std::fwrite(xml.data(), 1, xml.size(), junit->stream());
+      junit->commit();
+    });
+  }
+  if (calls_csv) {
+    attempt([&] {
+      const std::string csv = render_calls_csv(all.calls, run_started);
+      std::fwrite(csv.data(), 1, csv.size(), calls_csv->stream());
+      calls_csv->commit();
+    });
+  }
+  if (output_error) throw *output_error;
   // decide_run_verdict ranks INVALID > INTERRUPTED > FAIL > INCOMPLETE > PASS; the report's
   // last line and the JSON say the same word.
   return decision.exit_code;

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <memory>
 
 #include <fmt/format.h>
@@ -104,23 +105,75 @@ void write_generator(JsonWriter& w, const RunSummary& run) {
   w.EndObject();
 }
 
+void write_string_or_null(JsonWriter& w, const char* name, const std::string& value) {
+  w.Key(name);
+  if (value.empty()) {
+    w.Null();
+  } else {
+    w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+  }
+}
+
+// 0 means "not set" for these durations: null says so without a sentinel.
+void duration_or_null(JsonWriter& w, const char* name, Nanos d) {
+  w.Key(name);
+  if (d.count() <= 0) {
+    w.Null();
+  } else {
+    w.Double(d.count() / 1e6);
+  }
+}
+
+const char* progress_word(Options::Progress p) {
+  switch (p) {
+    case Options::Progress::kAuto:
+      return "auto";
+    case Options::Progress::kTty:
+      return "tty";
+    case Options::Progress::kPlain:
+      return "plain";
+    case Options::Progress::kOff:
+      return "off";
+  }
+  return "auto";
+}
+
+const char* color_word(Options::Color c) {
+  return c == Options::Color::kNever ? "never" : c == Options::Color::kAlways ? "always" : "auto";
+}
+
+// The voice webhook's settings only when the run used it; the stream URL then comes from TwiML.
+void write_webhook(JsonWriter& w, const Options& o) {
+  w.Key("webhook");
+  if (o.webhook_url.empty()) {
+    w.Null();
+    return;
+  }
+  w.StartObject();
+  write_string(w, "url", o.webhook_url);
+  write_string(w, "from", o.from_numbers);
+  write_string(w, "to", o.to_numbers);
+  write_string_or_null(w, "status_callback", o.status_callback_url);
+  field(w, "no_status_callback", o.no_status_callback);
+  field(w, "skip_stream_ratio", o.skip_stream_ratio);
+  w.EndObject();
+}
+
 void write_options(JsonWriter& w, const RunSummary& run) {
   const Options& o = *run.options;
   w.StartObject();
-  write_string(w, "url", o.url);
+  write_string_or_null(w, "url", o.webhook_url.empty() ? o.url : "");
   key(w, "headers");
   w.StartArray();
   for (const auto& [name, value] : o.headers) w.String(fmt::format("{}: {}", name, value).c_str());
   w.EndArray();
-  write_string(w, "auth_token_env", o.auth_token_env);
+  write_string_or_null(w, "auth_token_env", o.auth_token_env);
   write_string(w, "fixture", run.fixture);
   field(w, "hold_ms", run.hold.count() / 1e6);
-  field(w, "seed", run.seed);
+  write_string(w, "seed", std::to_string(run.seed));
   field(w, "concurrent", o.concurrent);
   field(w, "calls", o.total_calls());
   field(w, "ramp_ms", o.ramp.count() / 1e6);
-  field(w, "rate", o.rate);
-  field(w, "duration_ms", o.duration.count() / 1e6);
   field(w, "threads", run.threads);
   field(w, "lateness_budget_ms", o.lateness_budget.count() / 1e6);
   field(w, "handshake_timeout_ms", o.handshake_timeout.count() / 1e6);
@@ -138,15 +191,44 @@ void write_options(JsonWriter& w, const RunSummary& run) {
   w.StartObject();
   for (const auto& [name, value] : o.params) write_string(w, name.c_str(), value);
   w.EndObject();
-  write_string(w, "html", o.html_path);
-  write_string(w, "csv", o.csv_path);
+  field(w, "seed_given", o.seed_given);
+  w.Key("rate_per_second");
+  if (o.rate > 0) {
+    w.Double(o.rate);
+  } else {
+    w.Null();
+  }
+  duration_or_null(w, "duration_ms", o.duration);
+  write_string_or_null(w, "ca_file", o.ca_file);
+  field(w, "insecure", o.insecure);
+  write_webhook(w, o);
+  field(w, "cap", o.cap);
+  write_string_or_null(w, "redis", run.redis);
+  write_string(w, "gauge", o.gauge);
+  field(w, "gauge_interval_ms", run.gauge_interval.count() / 1e6);
+  write_string(w, "gauge_trace", o.gauge_trace);
+  field(w, "reject_timeout_ms", o.reject_timeout.count() / 1e6);
+  field(w, "settle_ms", o.settle.count() / 1e6);
+  field(w, "bursts", o.bursts);
+  field(w, "drop_ratio", o.drop_ratio);
+  field(w, "no_stop_ratio", o.no_stop_ratio);
+  write_string_or_null(w, "report", o.report_path);
+  write_string_or_null(w, "junit", o.junit_path);
+  write_string_or_null(w, "csv_calls", o.csv_calls_path);
+  write_string_or_null(w, "html", o.html_path);
+  write_string_or_null(w, "csv", o.csv_path);
+  write_string(w, "progress", progress_word(o.progress));
+  field(w, "progress_interval_ms", o.progress_interval.count() / 1e6);
+  write_string(w, "color", color_word(o.color));
+  field(w, "quiet", o.quiet);
+  field(w, "verbose", o.verbose);
   w.EndObject();
 }
 
 void write_call(JsonWriter& w, TimePoint origin, const CallRecord& c) {
   w.StartObject();
   field(w, "index", c.index);
-  field(w, "burst", c.burst);
+  field(w, "burst", c.burst + 1);
   field(w, "worker", c.worker);
   write_string(w, "call_sid", c.ids.call_sid);
   write_string(w, "stream_sid", c.ids.stream_sid);
@@ -203,6 +285,45 @@ void write_call(JsonWriter& w, TimePoint origin, const CallRecord& c) {
 
 }  // namespace
 
+std::string iso8601_utc(std::chrono::system_clock::time_point t) {
+  using namespace std::chrono;
+  const auto ms = duration_cast<milliseconds>(t.time_since_epoch()).count();
+  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm utc{};
+  ::gmtime_r(&seconds, &utc);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", utc.tm_year + 1900,
+                     utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, ms % 1000);
+}
+
+namespace {
+
+std::string shell_quote(const std::string& word) {
+  const bool plain = !word.empty() && word.find_first_not_of(
+                                          "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                          "0123456789_./:=@%+,-") == std::string::npos;
+  if (plain) return word;
+  std::string out = "'";
+  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+}  // namespace
+
+std::string rerun_command(const std::vector<std::string>& argv, uint64_t seed) {
+  std::string out;
+  for (size_t i = 0; i < argv.size(); ++i) {
+    const std::string& word = argv[i];
+    if (i > 0 && word == "--seed") {
+      ++i;  // and its value
+      continue;
+    }
+    if (i > 0 && word.rfind("--seed=", 0) == 0) continue;
+    out += (out.empty() ? "" : " ") + shell_quote(i == 0 && word.empty() ? "callsim" : word);
+  }
+  if (out.empty()) out = "callsim";
+  return out + fmt::format(" --seed {}", seed);
+}
+
 double ms_since(TimePoint origin, TimePoint t) {
   return std::chrono::duration<double, std::milli>(t - origin).count();
 }
@@ -220,11 +341,17 @@ void write_histogram(JsonWriter& w, const LatencyHistogram& h) {
   key(w, "buckets");
   w.StartArray();
   h.for_each_bucket([&](Nanos lower, Nanos upper, uint64_t count) {
-    w.StartArray();
-    w.Double(lower.count() / 1e6);
-    w.Double(upper.count() / 1e6);
-    w.Uint64(count);
-    w.EndArray();
+    w.StartObject();
+    field(w, "lower_ms", lower.count() / 1e6);
+    // The topmost buckets have no upper edge.
+    w.Key("upper_ms");
+    if (upper == Nanos::max()) {
+      w.Null();
+    } else {
+      w.Double(upper.count() / 1e6);
+    }
+    field(w, "count", count);
+    w.EndObject();
   });
   w.EndArray();
   w.EndObject();
@@ -238,7 +365,11 @@ void write_json_report(ReportFile& file, const RunSummary& run,
   const RunStats& s = *run.stats;
   const ReadingTotals reading = reading_totals(s.calls);
   w.StartObject();
+  field(w, "schema_version", kReportSchemaVersion);
   write_string(w, "tool", "callsim");
+  write_string(w, "callsim_version", CALLSIM_VERSION);
+  write_string(w, "started_at", iso8601_utc(run.started_wall));
+  write_string(w, "rerun_command", run.rerun_command);
   key(w, "config");
   write_options(w, run);
   field(w, "interrupted", run.interrupted);
@@ -365,6 +496,9 @@ std::string format_run_summary(const RunSummary& run) {
                      run.interrupted ? " (interrupted)"
                      : run.timed_out ? " (--duration reached)"
                                      : "");
+  out += fmt::format("  seed {}{}\n", run.seed,
+                     run.options && run.options->seed_given ? "" : " (random)");
+  if (!run.rerun_command.empty()) out += fmt::format("  rerun with: {}\n", run.rerun_command);
   out += "  outcomes:";
   for (size_t i = 1; i < s.outcomes.size(); ++i) {
     if (s.outcomes[i])

@@ -30,7 +30,22 @@ struct RunSummary {
   const RunStats* stats = nullptr;
   double cpu_seconds = 0;  // callsim's own user + system CPU over the run
   long max_rss_kb = 0;     // callsim's peak resident memory
+  std::chrono::system_clock::time_point started_wall{};  // the report's started_at
+  Nanos gauge_interval{0};                               // as sampled (the default resolved)
+  std::string redis;          // the gauge's Redis URL, password masked; "" when no Redis is used
+  std::string rerun_command;  // the command line that repeats this run, seed included
 };
+
+// The report's JSON layout version (simulator/run/report.schema.json); raised on any change
+// that could break a reader.
+constexpr int kReportSchemaVersion = 1;
+
+// "2026-12-02T01:03:33.123Z"
+std::string iso8601_utc(std::chrono::system_clock::time_point t);
+
+// The command line that repeats a run: argv as typed with --seed replaced by the run's seed,
+// each word quoted for a POSIX shell where it needs it.
+std::string rerun_command(const std::vector<std::string>& argv, uint64_t seed);
 
 // Writes the JSON report: config echo, outcome counts, histograms, one record per call, and
 // whatever `extra` adds (the verifier's checks and the gauge trace), and commits the file.

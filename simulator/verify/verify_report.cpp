@@ -57,11 +57,34 @@ void write_check(JsonWriter& w, const CheckResult& r, TimePoint origin) {
   w.String(to_string(r.verdict));
   w.Key("summary");
   write_string(w, r.summary);
+  // The checks count durations in integer microseconds; the report speaks milliseconds
+  // throughout, and a metric that could not be measured is null with its reason beside it.
   w.Key("metrics");
   w.StartObject();
+  std::vector<std::pair<std::string, std::string>> null_reasons;
   for (const auto& m : r.metrics) {
-    w.Key(m.name.c_str());
-    w.Int64(m.value);
+    const std::string& name = m.name;
+    const bool micros = name.size() > 3 && name.compare(name.size() - 3, 3, "_us") == 0;
+    if (!micros) {
+      w.Key(name.c_str());
+      w.Int64(m.value);
+      continue;
+    }
+    const std::string key = name.substr(0, name.size() - 3) + "_ms";
+    w.Key(key.c_str());
+    if (name == "settle_us" && m.value < 0) {
+      w.Null();
+      null_reasons.emplace_back(key, "the gauge never returned to its baseline");
+    } else {
+      w.Double(static_cast<double>(m.value) / 1000.0);
+    }
+  }
+  w.EndObject();
+  w.Key("null_reasons");
+  w.StartObject();
+  for (const auto& [key, reason] : null_reasons) {
+    w.Key(key.c_str());
+    write_string(w, reason);
   }
   w.EndObject();
   w.Key("warnings");

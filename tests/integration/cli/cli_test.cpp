@@ -166,7 +166,7 @@ TEST(Cli, ReportHoldsConfigOutcomesHistogramsAndEveryCall) {
   auto doc = read_json(report);
   EXPECT_EQ(doc["config"]["concurrent"].GetInt(), 6);
   EXPECT_EQ(doc["config"]["calls"].GetInt64(), 9);
-  EXPECT_EQ(doc["config"]["seed"].GetUint64(), 7u);
+  EXPECT_STREQ(doc["config"]["seed"].GetString(), "7");
   EXPECT_STREQ(doc["config"]["params"]["tenant"].GetString(), "acme");
   EXPECT_EQ(doc["outcomes"]["completed"].GetUint64(), 9u);
   EXPECT_EQ(doc["frames_sent"].GetUint64(), 9u * 50u);

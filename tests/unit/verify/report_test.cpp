@@ -148,3 +148,34 @@ TEST(Report, AdmittedLiveSeriesAndTimelineTable) {
 
 }  // namespace
 }  // namespace callsim
+
+namespace callsim {
+namespace {
+
+TEST(Report, JsonMetricsAreMillisecondsAndANeverSettledGaugeIsNullWithItsReason) {
+  Verification v;
+  v.cap = 50;
+  CheckResult leak;
+  leak.name = "no_leak";
+  leak.verdict = Verdict::kFail;
+  leak.set("settle_us", -1);  // how the check says "never settled"
+  leak.set("settle_limit_us", 10'000'000);
+  leak.set("leaked", 2);
+  v.total.push_back(leak);
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  write_verification_json(w, v);
+  rapidjson::Document doc;
+  doc.Parse(buffer.GetString());
+  ASSERT_FALSE(doc.HasParseError());
+  const auto& check = doc["checks"][0];
+  EXPECT_TRUE(check["metrics"]["settle_ms"].IsNull());
+  EXPECT_FALSE(check["metrics"].HasMember("settle_us"));
+  EXPECT_DOUBLE_EQ(check["metrics"]["settle_limit_ms"].GetDouble(), 10000.0);
+  EXPECT_EQ(check["metrics"]["leaked"].GetInt(), 2);
+  EXPECT_STREQ(check["null_reasons"]["settle_ms"].GetString(),
+               "the gauge never returned to its baseline");
+}
+
+}  // namespace
+}  // namespace callsim
