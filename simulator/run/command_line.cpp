@@ -131,7 +131,7 @@ void add_run_options(CLI::App& app, Options& o) {
   app.add_option("--fixture", o.fixture,
                  "Caller audio: WAV, Ogg Opus (.opus/.ogg) or raw 8 kHz mu-law (.ulaw/.raw)")
       ->type_name("FILE")
-      ->default_str("fixtures/audio/caller-question.opus")
+      ->default_str("share/callsim/fixtures/audio/caller-question.opus beside bin/")
       ->group(content);
   add_duration(app, "--hold", o.hold,
                "How long each call lasts (default: the fixture's length, at least 5s)")
