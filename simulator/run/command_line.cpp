@@ -13,6 +13,7 @@
 #include "core/exit_codes.h"
 #include "run/audio_command.h"
 #include "run/run_command.h"
+#include "run/settings_sources.h"
 
 namespace callsim {
 
@@ -288,6 +289,7 @@ ParsedCommand parse_command_line(int argc, char** argv) {
   app.require_subcommand(0, 1);
 
   auto options = std::make_shared<Options>();
+  add_settings_sources(app, *options);  // first: its callback fills in unset flags before theirs
   add_run_options(app, *options);
   // `callsim run ...` is the explicit spelling of the default action; its flags are the top's.
   app.add_subcommand("run", "Place calls and judge the server (the default)")->fallthrough();
