@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <regex>
+
 #include "child_process.h"
 #include "installed_run.h"
 
@@ -72,6 +74,57 @@ TEST_F(Installed, ACopyWithoutItsShareDirectorySaysWhereItLooked) {
   EXPECT_EQ(output, "callsim: cannot find the default fixtures: looked in " + lonely.path() +
                         "/share/callsim/fixtures (beside " + bin +
                         "/callsim); reinstall callsim or pass --fixture FILE\n");
+}
+
+TEST_F(Installed, ManPageRendersTheFlagsAndTheirVariables) {
+  std::string output;
+  int status = run_to_end({"env", "MANWIDTH=200", "man", "-l", at("share/man/man1/callsim.1")},
+                          prefix_->path() + "/man.txt", 30, &output);
+  ASSERT_EQ(status, 0) << output;
+  EXPECT_EQ(output.rfind("CALLSIM(1)", 0), 0u) << output.substr(0, 200);
+  EXPECT_NE(output.find("-c,--concurrent INT=60 (Env:CALLSIM_CONCURRENT)"), std::string::npos)
+      << output;
+  EXPECT_NE(output.find("--config FILE (Env:CALLSIM_CONFIG)"), std::string::npos);
+  EXPECT_NE(output.find("a flag beats its environment variable"), std::string::npos);
+
+  status = run_to_end({"env", "MANWIDTH=200", "man", "-l", at("share/man/man1/callsim-bot.1")},
+                      prefix_->path() + "/man-bot.txt", 30, &output);
+  ASSERT_EQ(status, 0) << output;
+  EXPECT_EQ(output.rfind("CALLSIM-BOT(1)", 0), 0u) << output.substr(0, 200);
+}
+
+// What bash completion offers for the command line `words`, the last being completed.
+std::string complete(const std::string& script, const std::string& words) {
+  TempDir dir;
+  std::string output;
+  run_to_end({"bash", "-c",
+              "source \"$0\"; COMP_WORDS=(" + words +
+                  "); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _callsim; "
+                  "printf '%s\\n' \"${COMPREPLY[@]}\"",
+              script},
+             dir.path() + "/out.txt", 30, &output);
+  return output;
+}
+
+TEST_F(Installed, BashCompletionOffersTheFlags) {
+  const std::string script = at("share/bash-completion/completions/callsim");
+  EXPECT_EQ(complete(script, "callsim --conc"), "--concurrent\n");
+  EXPECT_EQ(complete(script, "callsim --reject-w"), "--reject-window\n");
+  EXPECT_EQ(complete(script, "callsim --conf"), "--config\n");
+  EXPECT_EQ(complete(script, "callsim au"), "audio\n");
+  EXPECT_EQ(complete(script, "callsim audio --w"), "--wav\n");
+
+  // Every flag --help names is offered after "--".
+  std::string help;
+  ASSERT_EQ(run_to_end({at("bin/callsim"), "--help"}, prefix_->path() + "/help.txt", 30, &help), 0);
+  std::string offered = complete(script, "callsim --");
+  std::regex long_flag(R"(\n  (?:-[a-z],)?(--[a-z][a-z0-9-]*))");
+  int flags = 0;
+  for (std::sregex_iterator it(help.begin(), help.end(), long_flag), end; it != end; ++it) {
+    ++flags;
+    EXPECT_NE(offered.find((*it)[1].str() + "\n"), std::string::npos) << (*it)[1].str();
+  }
+  EXPECT_GT(flags, 40);
 }
 
 }  // namespace
