@@ -134,7 +134,9 @@ std::string mask_secrets(const std::string& value) {
   static const std::regex secret_header(
       R"(((^|,)\s*(authorization|proxy-authorization|cookie|x-twilio-signature)\s*:)[^,]*)",
       std::regex::icase);
+  static const std::regex query_password(R"(([?&]password=)[^&,]*)", std::regex::icase);
   std::string masked = std::regex_replace(value, url_password, "$1***@");
+  masked = std::regex_replace(masked, query_password, "$1***");
   return std::regex_replace(masked, secret_header, "$1 ***");
 }
 

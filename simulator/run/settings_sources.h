@@ -24,7 +24,7 @@ void add_settings_sources(CLI::App& app, Options& options);
 // CALLSIM_ and the flag's long name in upper case, '-' as '_'.
 std::string env_name_for(const std::string& long_name);
 
-// `value` as the report may show it: the password in a URL's user info and the value of an
+// `value` as the report may show it: a URL's password (user info or ?password=) and the value of an
 // Authorization, Cookie or signature header replaced by ***.
 std::string mask_secrets(const std::string& value);
 

@@ -283,6 +283,8 @@ TEST(SettingsMasking, HidesPasswordsAndCredentialHeadersOnly) {
   EXPECT_EQ(mask_secrets("redis://user:pw@host"), "redis://user:***@host");
   EXPECT_EQ(mask_secrets("redis://host:6379/0"), "redis://host:6379/0");
   EXPECT_EQ(mask_secrets("unix:///run/redis.sock"), "unix:///run/redis.sock");
+  EXPECT_EQ(mask_secrets("unix:///run/redis.sock?db=2&password=pw"),
+            "unix:///run/redis.sock?db=2&password=***");
   EXPECT_EQ(mask_secrets("X-Tenant: a,authorization: Basic abc,Cookie: s=1"),
             "X-Tenant: a,authorization: ***,Cookie: ***");
   EXPECT_EQ(mask_secrets("ws://127.0.0.1:5050/ws"), "ws://127.0.0.1:5050/ws");
