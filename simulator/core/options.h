@@ -10,6 +10,14 @@
 
 namespace callsim {
 
+// One run setting as it was finally given, for the report: `source` is flag, env, file or
+// default, and secrets in `value` are masked.
+struct SettingEcho {
+  std::string key;  // the flag's long name without the dashes (also its --config key)
+  std::string value;
+  std::string source;
+};
+
 // Everything a run is configured with. Filled by the command line, checked by validate(), echoed
 // into the report. Durations are nanoseconds; 0 where a duration means "not set" says so.
 struct Options {
@@ -73,6 +81,9 @@ struct Options {
   bool quiet = false;    // print the verdict line only
   bool verbose = false;  // every section of the summary, even the ones with nothing to say
   std::vector<std::string> command_line;  // argv as typed, for the summary's rerun line
+
+  // Every run flag's final value and where it came from (run/settings_sources.cpp).
+  std::vector<SettingEcho> settings;
 
   // Closed model: --calls, else --concurrent. Open model: --calls, else rate x --duration.
   int64_t total_calls() const;

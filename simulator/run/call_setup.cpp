@@ -8,6 +8,7 @@
 
 #include "core/twilio_signature.h"
 #include "core/url.h"
+#include "install/data_dir.h"
 #include "media/media_error.h"
 
 namespace callsim {
@@ -32,7 +33,7 @@ std::string strip_query(const std::string& url) {
 }  // namespace
 
 std::string default_fixture_path() {
-  return std::string(CALLSIM_DEFAULT_FIXTURES_DIR) + "/audio/caller-question.opus";
+  return fixtures_dir("--fixture") + "/audio/caller-question.opus";
 }
 
 CallSettings make_call_settings(const Options& options) {

@@ -15,6 +15,7 @@
 #include "run/audio_command.h"
 #include "run/cli_words.h"
 #include "run/run_command.h"
+#include "run/settings_sources.h"
 
 namespace callsim {
 
@@ -167,7 +168,7 @@ void add_run_options(CLI::App& app, Options& o) {
   app.add_option("--fixture", o.fixture,
                  "Caller audio: WAV, Ogg Opus (.opus/.ogg) or raw 8 kHz mu-law (.ulaw/.raw)")
       ->type_name("FILE")
-      ->default_str("fixtures/audio/caller-question.opus")
+      ->default_str("share/callsim/fixtures/audio/caller-question.opus beside bin/")
       ->group(content);
   add_duration(app, "--hold", o.hold,
                "How long each call lasts (default: the fixture's length, at least 5s)")
@@ -376,6 +377,7 @@ ParsedCommand parse_command_line(int argc, char** argv) {
 
   auto options = std::make_shared<Options>();
   options->command_line.assign(argv, argv + argc);
+  add_settings_sources(app, *options);  // first: its callback fills in unset flags before theirs
   add_run_options(app, *options);
   // `callsim run ...` is the explicit spelling of the default action; its flags are the top's.
   app.add_subcommand("run", "Place calls and judge the server (the default)")->fallthrough();

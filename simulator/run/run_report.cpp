@@ -222,6 +222,18 @@ void write_options(JsonWriter& w, const RunSummary& run) {
   write_string(w, "color", color_word(o.color));
   field(w, "quiet", o.quiet);
   field(w, "verbose", o.verbose);
+  // Every flag as finally set, and whether a flag, CALLSIM_* variable, --config file or the
+  // default set it; secrets are masked.
+  key(w, "settings");
+  w.StartObject();
+  for (const auto& setting : o.settings) {
+    key(w, setting.key.c_str());
+    w.StartObject();
+    write_string(w, "value", setting.value);
+    write_string(w, "source", setting.source);
+    w.EndObject();
+  }
+  w.EndObject();
   w.EndObject();
 }
 

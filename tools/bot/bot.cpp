@@ -14,6 +14,7 @@
 #include "bot/slot_ledger.h"
 #include "bot/tls_server_context.h"
 #include "core/errors.h"
+#include "install/data_dir.h"
 #include "media/media_error.h"
 
 namespace callsim::bot {
@@ -39,10 +40,10 @@ std::string random_tag() {
 }  // namespace
 
 std::string default_greeting_path() {
-  return std::string(CALLSIM_BOT_FIXTURES_DIR) + "/audio/bot-greeting.opus";
+  return fixtures_dir("--greeting") + "/audio/bot-greeting.opus";
 }
 std::string default_answer_path() {
-  return std::string(CALLSIM_BOT_FIXTURES_DIR) + "/audio/bot-answer.opus";
+  return fixtures_dir("--answer") + "/audio/bot-answer.opus";
 }
 
 Bot::Bot(BotConfig config) : config_(std::move(config)) {
