@@ -27,8 +27,17 @@ class UpgradeResponse : public websocketpp::http::parser::response {
   size_t bytes_received() const { return bytes_received_; }
   // "" while the answer is HTTP so far; otherwise why it is not, naming the bytes.
   const std::string& parse_error() const { return parse_error_; }
+  // The status code as the server wrote it (0 until the status line's code has arrived).
+  // websocketpp's status_code enum only holds 0..511: a code above that (599, 999) is handed to
+  // it as 500, since loading it into the enum is undefined behaviour (found by fuzzing); this
+  // keeps the real number for the call's record.
+  int status_number() const { return status_number_; }
 
  private:
+  // Bytes held back until the status line's code is complete, so that it can be judged (and
+  // replaced) before websocketpp parses it.
+  std::string held_;
+  int status_number_ = 0;
   std::string first_bytes_;
   size_t bytes_received_ = 0;
   std::string parse_error_;

@@ -57,7 +57,11 @@ void BasicWorker<Client>::on_fail(uint32_t slot) {
     return;
   }
   std::error_code ec = con->get_ec();
-  int status = static_cast<int>(con->get_response_code());
+  // Once websocketpp parsed a status line, the number as written: it holds codes above 511 as
+  // 500 (UpgradeResponse).
+  int status = con->get_response_code() == websocketpp::http::status_code::uninitialized
+                   ? 0
+                   : con->get_response().status_number();
   call.record.error = ec.message();
   // websocketpp reports any answer it could not parse as "Generic error".
   if (const std::string& not_http = con->get_response().parse_error(); !not_http.empty()) {

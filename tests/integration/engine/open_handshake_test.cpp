@@ -243,5 +243,23 @@ TEST(OpenHandshake, AStatusLineArrivingByteByByteIsNotGarbage) {
   EXPECT_EQ(call.error.find("not an HTTP response"), std::string::npos) << call.error;
 }
 
+// websocketpp's status enum holds 0..511; a larger code must neither be undefined behaviour
+// (fuzz_upgrade_response found it under UBSan) nor be recorded as the 500 it is handed as.
+class StatusBeyondTheEnum : public ::testing::TestWithParam<int> {};
+
+TEST_P(StatusBeyondTheEnum, KeepsTheNumberTheServerWrote) {
+  const int status = GetParam();
+  RawSocketServer server =
+      answering_server("HTTP/1.1 " + std::to_string(status) + " Odd\r\nContent-Length: 0\r\n\r\n");
+  BurstOutcome out = test::run_calls(settings_for("ws", server.port(), 5s), 1);
+  ASSERT_EQ(out.stats.calls.size(), 1u);
+  const CallRecord& call = out.stats.calls[0];
+  EXPECT_EQ(call.outcome, Outcome::kProtocolError) << call.error;
+  EXPECT_EQ(call.http_status, status);
+  EXPECT_NE(call.error.find("HTTP " + std::to_string(status)), std::string::npos) << call.error;
+}
+
+INSTANTIATE_TEST_SUITE_P(Engine, StatusBeyondTheEnum, ::testing::Values(512, 599, 999));
+
 }  // namespace
 }  // namespace callsim

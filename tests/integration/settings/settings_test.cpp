@@ -69,7 +69,7 @@ std::string config_without_sources(const Result& r) {
   std::string text;
   for (const auto& member : r.report["config"].GetObject()) {
     std::string name = member.name.GetString();
-    if (name == "settings") continue;
+    if (name == "settings" || name == "report") continue;  // each run reports to its own file
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
     member.value.Accept(writer);
