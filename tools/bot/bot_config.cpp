@@ -79,6 +79,8 @@ void apply_fault(BotConfig& config, std::string_view spec) {
     config.faults.release_delay = fault_duration(name, value);
   } else if (name == "idle-release") {
     config.faults.idle_release = fault_duration(name, value);
+  } else if (name == "early-release") {
+    config.faults.early_release = fault_duration(name, value);
   } else if (name == "gauge-lag") {
     config.faults.gauge_lag = fault_duration(name, value);
   } else if (name == "no-start-timeout") {
@@ -87,7 +89,7 @@ void apply_fault(BotConfig& config, std::string_view spec) {
     throw InputError(fmt::format(
         "unknown --fault '{}' (expected leak-on-abrupt-close, double-release, clamp-reset, "
         "release-on-completed, release-delay=DURATION, idle-release=DURATION, "
-        "gauge-lag=DURATION, no-start-timeout=DURATION)",
+        "early-release=DURATION, gauge-lag=DURATION, no-start-timeout=DURATION)",
         spec));
   }
 }

@@ -46,6 +46,9 @@ struct Faults {
   // each INCR/DECR this long later: an exact but delayed copy, as a service that counts in
   // memory and publishes asynchronously shows it. Counter strategies only.
   Nanos gauge_lag{0};
+  // 0 = off. The slot is given back this long after the call was served while the call goes
+  // on (a service that counts a call done when its greeting has played).
+  Nanos early_release{0};
 };
 
 struct BotConfig {

@@ -223,6 +223,30 @@ TEST(Fault, GaugeLagStartsFromTheGaugesValue) {
   EXPECT_TRUE(bot.gauge_becomes(1));
 }
 
+// The service counts a call done 300 ms after serving it, while the call goes on: the gauge
+// drops, the stream stays open, and the call's later end releases nothing more.
+TEST(Fault, EarlyReleaseGivesTheSlotBackWhileTheCallGoesOn) {
+  constexpr milliseconds kEarly{300};
+  BotUnderTest bot(with_faults({"early-release=300ms"}, 1));
+  TwilioCalls callers(bot.port());
+  const auto placed = Clock::now();
+  size_t first = place_call(callers, 1);
+  ASSERT_TRUE(admitted(bot, 1));
+  ASSERT_TRUE(bot.gauge_becomes(0));
+  EXPECT_GE(Clock::now() - placed, kEarly);
+  EXPECT_EQ(bot.counters().early_releases, 1u);
+  EXPECT_FALSE(callers.snapshot(first).closed);
+  // Cap 1, and the first call is still live, yet the next one gets in.
+  size_t second = place_call(callers, 2);
+  ASSERT_TRUE(admitted(bot, 2));
+  EXPECT_FALSE(callers.snapshot(second).closed);
+  hang_up(callers, first, 1);
+  ASSERT_TRUE(bot.eventually([](const Counters& c) { return c.streams_closed == 1; }));
+  ASSERT_TRUE(bot.gauge_becomes(0));  // the second call's own early release
+  EXPECT_EQ(bot.counters().releases, 2u);
+  EXPECT_EQ(bot.counters().double_releases, 0u);
+}
+
 // No inbound media for a while: the service ends the call on its side while the caller's
 // socket stays open, so open streams can exceed the cap.
 TEST(Fault, IdleReleaseFreesTheSlotWhileTheStreamStaysOpen) {

@@ -77,6 +77,13 @@ TEST(BotConfig, GaugeLagParsesAndNeedsAnExactCounterCopy) {
   EXPECT_THROW(apply_fault(bad, "gauge-lag"), InputError);
 }
 
+TEST(BotConfig, EarlyReleaseParses) {
+  BotConfig c;
+  apply_fault(c, "early-release=300ms");
+  EXPECT_EQ(c.faults.early_release, milliseconds(300));
+  EXPECT_THROW(apply_fault(c, "early-release=later"), InputError);
+}
+
 TEST(FormData, DecodesTwilioStyleBodies) {
   auto form = FormData::parse("CallSid=CA1&From=%2B14155550100&Caller=John+Doe&&Empty=");
   ASSERT_TRUE(form);
