@@ -358,10 +358,10 @@ class TimingUncertainty {
 // Judges every interval in which the admitted-live count held still for longer than what is
 // really uncertain. Each change's span runs from the first moment the gauge may show it to the
 // gauge step that belongs to it (its measured lag or lead, accepted up to --gauge-lag for
-// admissions and --settle for releases); a change no step answers is given the p95 lag after it
-// and the p95 lead before it. An interval runs from the end of every earlier span to the start
-// of every later one, less the timing uncertainty on both sides (the trace's clock mapping, or a
-// sampling period), and its gauge must equal baseline + live.
+// admissions and --settle for releases); an admission no step answers is given the p95 lag after
+// it, a release --settle, and both the p95 lead before them. An interval runs from the end of every
+// earlier span to the start of every later one, less the timing uncertainty on both sides (the
+// trace's clock mapping, or a sampling period), and its gauge must equal baseline + live.
 CheckResult check_gauge_consistent(const BurstContext& b) {
   CheckResult r;
   r.name = "gauge_consistent";
@@ -384,12 +384,13 @@ CheckResult check_gauge_consistent(const BurstContext& b) {
   const TimingUncertainty uncertainty(b);
   const Nanos lead = std::max(up.lead, down.lead);
   const Nanos judged_up = std::min(up.p95, bound);
-  const Nanos judged_down = std::min(down.p95, b.options.settle);
   for (size_t i = 0; i < changes.size(); ++i) {
     if (spans[i].matched) continue;
     const bool release = changes[i].direction < 0;
     spans[i].start = std::min(spans[i].start, changes[i].at - (release ? down : up).lead_p95);
-    spans[i].end = changes[i].at + (release ? judged_down : judged_up);
+    // A release no step answered may still come within --settle: whether it did is no_leak's
+    // business, not an inconsistency.
+    spans[i].end = changes[i].at + (release ? b.options.settle : judged_up);
   }
   const TimePoint seen_until = std::min(b.window_end, b.gauge->observed_until());
   r.set("gauge_lag_us", to_us(lag.p95));

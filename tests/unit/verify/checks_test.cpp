@@ -170,9 +170,8 @@ TEST(Checks, LeakFailsNoLeakWithTheAbruptCallsAsSuspects) {
   EXPECT_EQ(r.offense->at, s.calls[49].ended + s.options.settle);  // the last call to end
   EXPECT_EQ(r.offense->call_sids,
             (std::vector<std::string>{s.calls[3].ids.call_sid, s.calls[7].ids.call_sid}));
-  // While the last calls end the gauge reads 2 above the live calls, and no step answers the
-  // leaked releases within --settle: seen on an exact trace, that is an inconsistency too.
-  EXPECT_EQ(check(v, "gauge_consistent").verdict, Verdict::kFail);
+  // The leaked releases may still have come within --settle: that is no_leak's finding.
+  EXPECT_EQ(check(v, "gauge_consistent").verdict, Verdict::kPass);
 }
 
 TEST(Checks, SlowReleaseSettlesWithinTheDefaultButNotWithin1s) {
