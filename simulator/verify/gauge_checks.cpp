@@ -280,10 +280,19 @@ Lag measure_lag(const BurstContext& b, const std::vector<Change>& changes, int d
     if (from == to || (to > from ? 1 : -1) != direction) continue;
     const TimePoint at = points[i].at;
     std::optional<size_t> after, before;  // the nearest change after the step and before it
+    std::optional<size_t> nearest;        // in this direction, whatever its value
+    Nanos nearest_distance = Nanos::max();
     for (size_t j = changes.size(); j > 0; --j) {
       const Change& c = changes[j - 1];
       if (c.at > at + lead_reach) continue;
       if (at - c.at > reach) break;
+      if (c.direction == direction && at - c.at <= accepted) {
+        const Nanos distance = c.at > at ? c.at - at : at - c.at;
+        if (distance < nearest_distance) {
+          nearest = j - 1;
+          nearest_distance = distance;
+        }
+      }
       if (c.direction != direction || saturating_add(*b.baseline, c.live) != to) continue;
       if (c.at > at) {
         after = j - 1;
@@ -302,7 +311,12 @@ Lag measure_lag(const BurstContext& b, const std::vector<Change>& changes, int d
       match = before;
       lag.delays.push_back(at - changes[*before].at);
     }
-    if (match && at - changes[*match].at <= accepted) {
+    // A step no change explains by its value still belongs to the nearest one: the server saw
+    // concurrent calls in another order than the caller (an admission before a release that
+    // the caller saw after it), and the gauge passes through values the caller's count never
+    // had. Only its quiet stretches are evidence; a wrong value there still fails.
+    if (!(match && at - changes[*match].at <= accepted)) match = nearest;
+    if (match) {
       Span& span = spans[*match];
       span.start = std::min(span.start, at);
       span.end = std::max(span.end, at);
