@@ -14,12 +14,12 @@ constexpr int kBursts = 3;
 constexpr int64_t kLagUs = 200000;
 const std::vector<std::string> kLaggingBot = {"--fault", "gauge-lag=200ms"};
 
-// The bot writes each INCR/DECR 200 ms after the live counter moved, and the live counter
-// moves after the caller saw its upgrade (the bot admits on `start`) or sent its `stop`, so
-// the measured lag is 200 ms plus the bot's queueing: never less than 200 ms minus the trace's
-// clock uncertainty (well under a millisecond on loopback), and on a loaded two-core machine a
-// few tens of milliseconds more. 150..350 ms leaves room for that and still tells a 200 ms lag
-// from none (~1 ms) and from the 1 s default bound.
+// The bot writes each INCR/DECR 200 ms after its live counter moved. The caller dates an
+// admission by the bot's first message, which follows the live INCR by a few milliseconds (tens
+// on a loaded two-core machine: 189 ms was seen), and a release by its `stop`, which the DECR
+// follows after the bot's queueing; the trace's clock uncertainty adds well under a millisecond
+// on loopback. 150..350 ms leaves room for that both ways and still tells a 200 ms lag from
+// none (~1 ms) and from the 1 s default bound.
 testing::AssertionResult lag_measured_near_200ms(const VerdictRun& run) {
   const CheckVerdicts v = run.check("gauge_consistent");
   if (v.per_burst_metrics.size() != static_cast<size_t>(kBursts)) {
