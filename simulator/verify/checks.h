@@ -47,13 +47,14 @@ CheckResult check_rejections_clean(const BurstContext& burst);
 CheckResult check_gauge_within_cap(const BurstContext& burst);
 
 // While the admitted-live count is stable the gauge equals baseline + admitted calls live. The
-// gauge's lag behind the calls is measured first (each gauge step matched to the admission or
-// release it follows; p95), and every interval between two changes of the live count (or a
-// rejection) is judged from change + lag + steady_grace to the next change - steady_grace, so
-// churn and a lagging but exact gauge are judged, not skipped. A lag beyond --gauge-lag fails
-// on its own. The baseline is the one read before the whole run, so drift left by an earlier
-// burst (a double release, a clamp-reset) fails here; release delays after the last call are
-// no_leak's business.
+// gauge's lag behind the calls is measured first (each gauge step matched to the nearest
+// admission or release that explains it; p95 reported), and every interval between two changes
+// of the live count (or a rejection) is judged, less only what is uncertain about each change:
+// from the first moment the server may have acted on it to its own gauge step, widened by the
+// local clock uncertainty of the trace (or a sampling period). So churn and a lagging but exact
+// gauge are judged, not skipped. A lag beyond --gauge-lag fails on its own. The baseline is the one
+// read before the whole run, so drift left by an earlier burst (a double release, a clamp-reset)
+// fails here; release delays after the last call are no_leak's business.
 CheckResult check_gauge_consistent(const BurstContext& burst);
 
 // After the burst's last call ended the gauge returns to the baseline within --settle and stays

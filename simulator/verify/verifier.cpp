@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 
 #include "verify/checks.h"
-#include "verify/safe_math.h"
 #include "verify/run_verdict.h"
+#include "verify/safe_math.h"
 
 namespace callsim {
 
@@ -46,8 +46,12 @@ std::string total_summary(const CheckResult& r, size_t bursts) {
                        v("cap"), v("excursions"));
   }
   if (n == "gauge_consistent") {
-    return fmt::format("gauge {}..{} during {} of steady calls ({} points)", v("min_gauge"),
-                       v("max_gauge"), us("steady_us"), v("points_checked"));
+    std::string out =
+        fmt::format("gauge {}..{} during {} of steady calls ({} points)", v("min_gauge"),
+                    v("max_gauge"), us("steady_us"), v("points_checked"));
+    if (v("lag_samples") > 0)
+      out += fmt::format(", gauge lags the calls by up to {}", us("gauge_lag_us"));
+    return out;
   }
   if (n == "no_leak") {
     return fmt::format("slowest return to baseline {} (--settle {})", us("settle_us"),

@@ -8,14 +8,15 @@
 
 namespace callsim {
 
-// What the checks are judged against. The CLI flags map onto it one to one; the two grace
-// values have no flags (they encode how real servers behave, see verify/checks.h).
+// What the checks are judged against. The CLI flags map onto it one to one; steady_grace and
+// excursion_limit have no flags (they encode how real servers behave, see verify/checks.h).
 struct VerifyOptions {
   int cap = 50;                                    // --cap
   Nanos reject_timeout = std::chrono::seconds(5);  // --reject-timeout
   Nanos settle = std::chrono::seconds(10);         // --settle
-  // Excluded around call events from gauge_consistent's steady windows: the lag between the
-  // server's admission and the caller seeing the upgrade, and sampling jitter.
+  // The most a correct server's gauge step may come before the caller sees the change it
+  // belongs to (it counts before its 101 or first message arrives): how far gauge_consistent
+  // looks ahead when matching steps to changes. What it leaves unjudged is measured, not this.
   Nanos steady_grace = std::chrono::milliseconds(200);
   // --gauge-lag: the most the gauge may trail the calls. gauge_consistent measures the lag and
   // judges after it; a lag beyond this bound is a failure of its own.

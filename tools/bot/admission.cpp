@@ -67,8 +67,8 @@ Verdict RedisAdmission::admit(redisContext* ctx, const std::string& member) cons
 }
 
 Verdict RedisAdmission::admit_lua(redisContext* ctx) const {
-  RedisReply r =
-      redis_command(ctx, {"EVAL", kLuaCounterAdmit, "1", kCounterKey, std::to_string(config_.cap)});
+  RedisReply r = redis_command(
+      ctx, {"EVAL", kLuaCounterAdmit, "1", counter_key_, std::to_string(config_.cap)});
   if (r->type != REDIS_REPLY_INTEGER) {
     counters_.redis_errors++;
     return Verdict::kError;
@@ -92,9 +92,9 @@ Verdict RedisAdmission::admit_set_lua(redisContext* ctx, const std::string& memb
 Verdict RedisAdmission::admit_watch(redisContext* ctx) const {
   for (int attempt = 0; attempt <= config_.watch_retries; ++attempt) {
     if (attempt > 0) counters_.watch_retries++;
-    if (is_error(redis_command(ctx, {"WATCH", kCounterKey}))) break;
+    if (is_error(redis_command(ctx, {"WATCH", counter_key_}))) break;
     long long current = 0;
-    if (!read_counter(redis_command(ctx, {"GET", kCounterKey}), current)) {
+    if (!read_counter(redis_command(ctx, {"GET", counter_key_}), current)) {
       redis_command(ctx, {"UNWATCH"});
       break;
     }
@@ -104,7 +104,7 @@ Verdict RedisAdmission::admit_watch(redisContext* ctx) const {
     }
     race_window();
     if (is_error(redis_command(ctx, {"MULTI"}))) break;
-    redis_command(ctx, {"INCR", kCounterKey});
+    redis_command(ctx, {"INCR", counter_key_});
     RedisReply exec = redis_command(ctx, {"EXEC"});
     if (exec->type == REDIS_REPLY_ARRAY) return Verdict::kAdmitted;
     if (exec->type != REDIS_REPLY_NIL) break;  // NIL: a concurrent write aborted the transaction
@@ -120,13 +120,13 @@ Verdict RedisAdmission::admit_watch(redisContext* ctx) const {
 // Check, then act in a separate command: two admissions that both read cap-1 both get in.
 Verdict RedisAdmission::admit_get_incr(redisContext* ctx) const {
   long long current = 0;
-  if (!read_counter(redis_command(ctx, {"GET", kCounterKey}), current)) {
+  if (!read_counter(redis_command(ctx, {"GET", counter_key_}), current)) {
     counters_.redis_errors++;
     return Verdict::kError;
   }
   if (current >= config_.cap) return Verdict::kRejected;
   race_window();
-  if (is_error(redis_command(ctx, {"INCR", kCounterKey}))) {
+  if (is_error(redis_command(ctx, {"INCR", counter_key_}))) {
     counters_.redis_errors++;
     return Verdict::kError;
   }
@@ -167,7 +167,7 @@ bool RedisAdmission::release(redisContext* ctx, const std::string& member) const
     }
     return true;
   }
-  RedisReply r = redis_command(ctx, {"DECR", kCounterKey});
+  RedisReply r = redis_command(ctx, {"DECR", counter_key_});
   if (r->type != REDIS_REPLY_INTEGER) {
     counters_.redis_errors++;
     return false;
@@ -175,11 +175,29 @@ bool RedisAdmission::release(redisContext* ctx, const std::string& member) const
   if (config_.faults.clamp_reset && r->integer < 0) {
     // "Repairing" a negative gauge with a second command erases any INCR that landed between.
     race_window();
-    if (is_error(redis_command(ctx, {"SET", kCounterKey, "0"}))) {
+    if (is_error(redis_command(ctx, {"SET", counter_key_, "0"}))) {
       counters_.redis_errors++;
       return false;
     }
     counters_.clamp_resets++;
+  }
+  return true;
+}
+
+void RedisAdmission::prepare(redisContext* ctx) const {
+  if (config_.faults.gauge_lag.count() <= 0) return;
+  long long current = 0;
+  if (!read_counter(redis_command(ctx, {"GET", kCounterKey}), current)) current = 0;
+  if (is_error(redis_command(ctx, {"SET", kLiveCounterKey, std::to_string(current)}))) {
+    counters_.redis_errors++;
+  }
+}
+
+bool RedisAdmission::copy_to_gauge(redisContext* ctx, int delta) const {
+  RedisReply r = redis_command(ctx, {delta > 0 ? "INCR" : "DECR", kCounterKey});
+  if (r->type != REDIS_REPLY_INTEGER) {
+    counters_.redis_errors++;
+    return false;
   }
   return true;
 }

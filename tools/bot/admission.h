@@ -22,7 +22,14 @@ enum class Verdict {
 class RedisAdmission {
  public:
   RedisAdmission(const BotConfig& config, Counters& counters)
-      : config_(config), counters_(counters) {}
+      : config_(config),
+        counters_(counters),
+        counter_key_(config.faults.gauge_lag.count() > 0 ? kLiveCounterKey : kCounterKey) {}
+
+  // Under --fault gauge-lag, starts the private counter from the gauge's value, so a gauge left
+  // non-zero (another instance's calls) still takes its share of the cap. Throws
+  // UnreachableError when the connection breaks.
+  void prepare(redisContext* ctx) const;
 
   // `member` is the call's identity in the gauge set (set strategies). Throws UnreachableError
   // when the connection breaks; a Redis error reply is counted and gives kError.
@@ -31,6 +38,10 @@ class RedisAdmission {
   // Gives the slot back. Returns false on a Redis error reply; throws UnreachableError when
   // the connection breaks.
   bool release(redisContext* ctx, const std::string& member) const;
+
+  // --fault gauge-lag: the INCR (delta +1) or DECR (-1) that reaches the gauge key late. Returns
+  // false on a Redis error reply; throws UnreachableError when the connection breaks.
+  bool copy_to_gauge(redisContext* ctx, int delta) const;
 
  private:
   Verdict admit_lua(redisContext* ctx) const;
@@ -42,6 +53,7 @@ class RedisAdmission {
 
   const BotConfig& config_;
   Counters& counters_;
+  const char* counter_key_;  // the key the counter strategies decide on
 };
 
 }  // namespace callsim::bot

@@ -17,6 +17,7 @@ AdmissionPool::AdmissionPool(const BotConfig& config, Counters& counters)
   for (int i = 0; i < config.admission_threads; ++i) {
     connections.push_back(connect_redis(config.redis));
   }
+  admission_.prepare(connections.front().get());
   for (auto& ctx : connections) {
     threads_.emplace_back([this, c = std::move(ctx)]() mutable { run_worker(std::move(c)); });
   }
@@ -32,6 +33,11 @@ void AdmissionPool::admit(std::string member, Done done) {
 
 void AdmissionPool::release(std::string member, Nanos delay) {
   push(Job{Clock::now() + delay, 0, Kind::kRelease, std::move(member), nullptr});
+}
+
+void AdmissionPool::copy_to_gauge_later(int delta) {
+  if (config_.faults.gauge_lag.count() <= 0) return;
+  push(Job{Clock::now() + config_.faults.gauge_lag, 0, Kind::kGaugeCopy, {}, nullptr, delta});
 }
 
 void AdmissionPool::push(Job job) {
@@ -118,10 +124,23 @@ void AdmissionPool::run_job(Job& job, RedisContext& ctx) {
     }
     if (verdict == Verdict::kAdmitted) {
       counters_.admitted++;
+      copy_to_gauge_later(+1);
     } else {
       counters_.rejected++;
     }
     job.done(verdict);
+    return;
+  }
+  if (job.kind == Kind::kGaugeCopy) {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      if (!ctx && !reconnect()) continue;
+      try {
+        admission_.copy_to_gauge(ctx.get(), job.delta);
+        return;
+      } catch (const UnreachableError&) {
+        reconnect();
+      }
+    }
     return;
   }
   for (int attempt = 0; attempt < 2; ++attempt) {
@@ -129,6 +148,7 @@ void AdmissionPool::run_job(Job& job, RedisContext& ctx) {
     try {
       if (admission_.release(ctx.get(), job.member)) {
         counters_.releases++;
+        copy_to_gauge_later(-1);
         return;
       }
       break;

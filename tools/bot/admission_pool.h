@@ -44,13 +44,14 @@ class AdmissionPool {
   void stop();
 
  private:
-  enum class Kind { kAdmit, kRelease };
+  enum class Kind { kAdmit, kRelease, kGaugeCopy };
   struct Job {
     Clock::time_point due;
     uint64_t order;  // FIFO among jobs due at the same moment
     Kind kind;
     std::string member;
     Done done;
+    int delta = 0;  // kGaugeCopy: +1 INCR, -1 DECR
   };
   struct Later {
     bool operator()(const Job& a, const Job& b) const {
@@ -61,6 +62,8 @@ class AdmissionPool {
   void push(Job job);
   void run_worker(RedisContext ctx);
   void run_job(Job& job, RedisContext& ctx);
+  // --fault gauge-lag: the gauge key hears of a change of the live counter that much later.
+  void copy_to_gauge_later(int delta);
 
   const BotConfig& config_;
   Counters& counters_;

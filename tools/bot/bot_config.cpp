@@ -79,13 +79,17 @@ void apply_fault(BotConfig& config, std::string_view spec) {
     config.faults.release_delay = fault_duration(name, value);
   } else if (name == "idle-release") {
     config.faults.idle_release = fault_duration(name, value);
+  } else if (name == "early-release") {
+    config.faults.early_release = fault_duration(name, value);
+  } else if (name == "gauge-lag") {
+    config.faults.gauge_lag = fault_duration(name, value);
   } else if (name == "no-start-timeout") {
     config.no_start_timeout = fault_duration(name, value);
   } else {
     throw InputError(fmt::format(
         "unknown --fault '{}' (expected leak-on-abrupt-close, double-release, clamp-reset, "
         "release-on-completed, release-delay=DURATION, idle-release=DURATION, "
-        "no-start-timeout=DURATION)",
+        "early-release=DURATION, gauge-lag=DURATION, no-start-timeout=DURATION)",
         spec));
   }
 }
@@ -99,6 +103,15 @@ void validate(const BotConfig& config) {
     throw InputError(
         fmt::format("--fault clamp-reset needs a counter strategy (lua, watch, get-incr), not {}",
                     to_string(config.strategy)));
+  }
+  if (config.faults.gauge_lag > Nanos(0) && !uses_counter(config.strategy)) {
+    throw InputError(
+        fmt::format("--fault gauge-lag needs a counter strategy (lua, watch, get-incr), not {}",
+                    to_string(config.strategy)));
+  }
+  // SET 0 is no INCR or DECR to replay later: the copy would not be exact.
+  if (config.faults.gauge_lag > Nanos(0) && config.faults.clamp_reset) {
+    throw InputError("--fault gauge-lag cannot be combined with --fault clamp-reset");
   }
   if (config.slot_ttl < std::chrono::seconds(1)) throw InputError("--slot-ttl must be at least 1s");
   if (config.heartbeat_interval <= Nanos(0)) throw InputError("--heartbeat must be positive");

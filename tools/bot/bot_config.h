@@ -42,6 +42,13 @@ struct Faults {
   // Releases only in the status callback handler, once per CallStatus=completed received, slot
   // or no slot (a call it rejected, or one whose callback came twice); busy/no-answer never.
   bool release_on_completed = false;
+  // 0 = off. The admission works on a private counter (kLiveCounterKey) and the gauge key gets
+  // each INCR/DECR this long later: an exact but delayed copy, as a service that counts in
+  // memory and publishes asynchronously shows it. Counter strategies only.
+  Nanos gauge_lag{0};
+  // 0 = off. The slot is given back this long after the call was served while the call goes
+  // on (a service that counts a call done when its greeting has played).
+  Nanos early_release{0};
 };
 
 struct BotConfig {
@@ -99,6 +106,8 @@ inline bool serves_tls(const BotConfig& config) {
 
 // The Redis keys the strategies use, shared with anyone reading the gauge.
 inline constexpr const char* kCounterKey = "calls:active_count";
+// What the counter strategies decide on under --fault gauge-lag (kCounterKey is then its copy).
+inline constexpr const char* kLiveCounterKey = "calls:active_count:live";
 inline constexpr const char* kSetKey = "calls:active";
 inline constexpr const char* kPerCallKeyPrefix = "calls:active:";
 

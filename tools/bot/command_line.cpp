@@ -196,7 +196,7 @@ BotCommand parse_bot_command_line(int argc, const char* const* argv) {
   app.add_option("--fault", faults,
                  "Misbehave (repeatable): leak-on-abrupt-close, double-release, clamp-reset, "
                  "release-on-completed, release-delay=DURATION, idle-release=DURATION, "
-                 "no-start-timeout=DURATION "
+                 "early-release=DURATION, gauge-lag=DURATION, no-start-timeout=DURATION "
                  "(default 3s)")
       ->type_name("FAULT")
       ->allow_extra_args(false)

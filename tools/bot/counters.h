@@ -47,6 +47,7 @@ namespace callsim::bot {
   X(redis_errors)             /* failed Redis commands (connection lost, error reply) */           \
   X(release_failures)         /* releases that could not be applied even after reconnecting */     \
   X(no_start_timeouts)        /* streams closed 1000 "No START event" */                           \
+  X(early_releases)           /* slots given back while the call went on (fault) */                \
   X(idle_releases)            /* slots released for lack of inbound media (fault) */               \
   X(floods)                   /* streams closed 1008 for sending messages too fast */              \
   X(oversized_messages)       /* streams closed 1009 for a message over the size limit */          \

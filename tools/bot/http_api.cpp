@@ -292,6 +292,12 @@ std::string health_details_json(const BotContext& context) {
   if (config.faults.idle_release.count() > 0) {
     w.String(("idle-release=" + format_duration(config.faults.idle_release)).c_str());
   }
+  if (config.faults.early_release.count() > 0) {
+    w.String(("early-release=" + format_duration(config.faults.early_release)).c_str());
+  }
+  if (config.faults.gauge_lag.count() > 0) {
+    w.String(("gauge-lag=" + format_duration(config.faults.gauge_lag)).c_str());
+  }
   w.EndArray();
   w.Key("tls");
   w.Bool(serves_tls(config));

@@ -182,6 +182,7 @@ void Session::serve(Clock::time_point now) {
   state_ = State::kServing;
   outcome_ = "hangup";
   last_media_ = now;
+  served_at_ = now;
   if (context_.voice) {
     Conversation::Settings settings;
     settings.think = context_.config.think;
@@ -231,6 +232,13 @@ void Session::on_tick(Clock::time_point now) {
         uint64_t answers = conversation_->answers();
         conversation_->on_tick(now);
         context_.counters.answers += conversation_->answers() - answers;
+      }
+      if (config.faults.early_release > Nanos(0) && !released_early_ &&
+          now - served_at_ >= config.faults.early_release) {
+        // The service thinks the call is done; the caller is still talking.
+        released_early_ = true;
+        context_.counters.early_releases++;
+        end_slot(EndEvent::kEarly);
       }
       if (config.faults.idle_release > Nanos(0) &&
           now - last_media_ >= config.faults.idle_release) {

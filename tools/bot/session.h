@@ -108,6 +108,8 @@ class Session : private Outbox {
   std::string out_;              // reused for every outbound message
 
   Clock::time_point last_media_;
+  Clock::time_point served_at_;
+  bool released_early_ = false;
   std::optional<Clock::time_point> linger_until_;
   Clock::time_point busy_deadline_;
   double flood_tokens_ = kFloodBurst;

@@ -20,6 +20,7 @@ enum class EndEvent {
   kClose,           // the WebSocket closed (either side, with or without `stop` before it)
   kStatusCallback,  // Twilio posted a terminal CallStatus
   kIdle,            // no inbound media for --fault idle-release
+  kEarly,           // --fault early-release: the call is served, but its slot is given back
   kAbandoned,       // admitted, but whoever asked was gone by then
 };
 

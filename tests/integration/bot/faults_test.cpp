@@ -3,11 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include "bot_under_test.h"
 #include "calls.h"
 #include "child_process.h"
+#include "net/redis_connection.h"
 #include "raw_http.h"
 
 namespace callsim::bot::test {
@@ -164,6 +166,85 @@ TEST(Fault, ReleaseDelayKeepsTheSlotAfterTheCallEnded) {
   ASSERT_TRUE(bot.gauge_becomes(0));
   EXPECT_GE(Clock::now() - hung_up, kDelay);  // ...but Redis hears of it only after the delay
   EXPECT_EQ(bot.counters().releases, 1u);
+}
+
+// The gauge is an exact copy of the live count, 700 ms late: the admission decides on the live
+// count at once (a second call is turned away while the gauge still reads 0), and every INCR and
+// DECR reaches the gauge key only after the lag.
+TEST(Fault, GaugeLagDelaysTheGaugeButNotTheDecision) {
+  constexpr milliseconds kLag{700};
+  BotUnderTest bot(with_faults({"gauge-lag=700ms"}, 1));
+  TwilioCalls callers(bot.port());
+  // Every admission comes after this, so its copy cannot reach the gauge before placed + lag.
+  const auto placed = Clock::now();
+  size_t first = place_call(callers, 1);
+  ASSERT_TRUE(admitted(bot, 1));
+  size_t second = place_call(callers, 2);
+  ASSERT_TRUE(callers.wait_for(second, is_closed));
+  EXPECT_EQ(callers.snapshot(second).close_code, 1013);
+  EXPECT_EQ(bot.counters().rejected, 1u);
+  const long long gauge_at_rejection = bot.gauge();
+  if (Clock::now() - placed < kLag) {
+    EXPECT_EQ(gauge_at_rejection, 0) << "the rejection came before any copy could land";
+  }
+  ASSERT_TRUE(bot.gauge_becomes(1));
+  EXPECT_GE(Clock::now() - placed, kLag);
+  // The decision ran on the private counter; the rejected call's INCR-and-back-off never
+  // reaches the gauge.
+  EXPECT_EQ(std::atoll(bot.redis().command("GET %s", kLiveCounterKey)->str), 1);
+  std::this_thread::sleep_for(kLag);
+  EXPECT_EQ(bot.gauge(), 1);
+
+  const auto hung_up = Clock::now();
+  hang_up(callers, first, 1);
+  ASSERT_TRUE(bot.eventually([](const Counters& c) { return c.releases == 1; }));
+  ASSERT_TRUE(bot.gauge_becomes(0));
+  EXPECT_GE(Clock::now() - hung_up, kLag);
+  EXPECT_EQ(std::atoll(bot.redis().command("GET %s", kLiveCounterKey)->str), 0);
+}
+
+// Calls another instance holds (the gauge at 1 before the bot starts) take their share of the
+// cap under the lag too: the private counter starts from the gauge.
+TEST(Fault, GaugeLagStartsFromTheGaugesValue) {
+  BotUnderTest bot([](BotConfig& c) {
+    c.cap = 2;
+    apply_fault(c, "gauge-lag=100ms");
+    RedisContext redis = connect_redis(c.redis);
+    redis_command(redis.get(), {"SET", kCounterKey, "1"});
+  });
+  TwilioCalls callers(bot.port());
+  size_t first = place_call(callers, 1);
+  ASSERT_TRUE(admitted(bot, 1));
+  size_t second = place_call(callers, 2);
+  ASSERT_TRUE(callers.wait_for(second, is_closed));
+  EXPECT_EQ(callers.snapshot(second).close_code, 1013);
+  EXPECT_TRUE(bot.gauge_becomes(2));
+  hang_up(callers, first, 1);
+  EXPECT_TRUE(bot.gauge_becomes(1));
+}
+
+// The service counts a call done 300 ms after serving it, while the call goes on: the gauge
+// drops, the stream stays open, and the call's later end releases nothing more.
+TEST(Fault, EarlyReleaseGivesTheSlotBackWhileTheCallGoesOn) {
+  constexpr milliseconds kEarly{300};
+  BotUnderTest bot(with_faults({"early-release=300ms"}, 1));
+  TwilioCalls callers(bot.port());
+  const auto placed = Clock::now();
+  size_t first = place_call(callers, 1);
+  ASSERT_TRUE(admitted(bot, 1));
+  ASSERT_TRUE(bot.gauge_becomes(0));
+  EXPECT_GE(Clock::now() - placed, kEarly);
+  EXPECT_EQ(bot.counters().early_releases, 1u);
+  EXPECT_FALSE(callers.snapshot(first).closed);
+  // Cap 1, and the first call is still live, yet the next one gets in.
+  size_t second = place_call(callers, 2);
+  ASSERT_TRUE(admitted(bot, 2));
+  EXPECT_FALSE(callers.snapshot(second).closed);
+  hang_up(callers, first, 1);
+  ASSERT_TRUE(bot.eventually([](const Counters& c) { return c.streams_closed == 1; }));
+  ASSERT_TRUE(bot.gauge_becomes(0));  // the second call's own early release
+  EXPECT_EQ(bot.counters().releases, 2u);
+  EXPECT_EQ(bot.counters().double_releases, 0u);
 }
 
 // No inbound media for a while: the service ends the call on its side while the caller's

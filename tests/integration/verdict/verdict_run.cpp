@@ -45,6 +45,15 @@ std::chrono::milliseconds callsim_timeout(const std::vector<std::string>& args) 
   return std::min<std::chrono::milliseconds>(60s + bursts_requested(args) * 15s, 540s);
 }
 
+std::map<std::string, double> read_metrics(const rapidjson::Value& check) {
+  std::map<std::string, double> out;
+  if (!check.HasMember("metrics") || !check["metrics"].IsObject()) return out;
+  for (const auto& m : check["metrics"].GetObject()) {
+    if (m.value.IsNumber()) out[m.name.GetString()] = m.value.GetDouble();
+  }
+  return out;
+}
+
 void read_report(const std::string& path, VerdictRun& run) {
   rapidjson::Document doc;
   run.report = read_file(path);
@@ -59,9 +68,12 @@ void read_report(const std::string& path, VerdictRun& run) {
   for (const auto& check : verification["checks"].GetArray()) {
     CheckVerdicts verdicts;
     verdicts.total = check["verdict"].GetString();
+    verdicts.summary = check["summary"].GetString();
+    verdicts.metrics = read_metrics(check);
     if (check.HasMember("per_burst")) {
       for (const auto& burst : check["per_burst"].GetArray()) {
         verdicts.per_burst.push_back(burst["verdict"].GetString());
+        verdicts.per_burst_metrics.push_back(read_metrics(burst));
       }
     }
     run.checks[check["name"].GetString()] = verdicts;

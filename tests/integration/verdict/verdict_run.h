@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
@@ -22,6 +23,9 @@ extern const std::vector<std::string> kAllChecks;
 struct CheckVerdicts {
   std::string total;  // "PASS", "FAIL" or "SKIP"; empty when the report lacks the check
   std::vector<std::string> per_burst;
+  std::string summary;                     // the total's
+  std::map<std::string, int64_t> metrics;  // the total's, folded over the bursts
+  std::vector<std::map<std::string, double>> per_burst_metrics;  // as the report writes them
 
   // How many bursts ended with `verdict`, counting a single-burst run's total as its burst.
   int bursts_with(const std::string& verdict) const;

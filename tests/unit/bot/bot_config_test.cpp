@@ -63,6 +63,27 @@ TEST(BotConfig, ClampResetNeedsACounter) {
   EXPECT_NO_THROW(validate(c));
 }
 
+TEST(BotConfig, GaugeLagParsesAndNeedsAnExactCounterCopy) {
+  BotConfig c;
+  apply_fault(c, "gauge-lag=200ms");
+  EXPECT_EQ(c.faults.gauge_lag, milliseconds(200));
+  EXPECT_NO_THROW(validate(c));
+  c.strategy = Strategy::kSetLua;
+  EXPECT_THROW(validate(c), InputError);
+  c.strategy = Strategy::kWatch;
+  apply_fault(c, "clamp-reset");
+  EXPECT_THROW(validate(c), InputError);
+  BotConfig bad;
+  EXPECT_THROW(apply_fault(bad, "gauge-lag"), InputError);
+}
+
+TEST(BotConfig, EarlyReleaseParses) {
+  BotConfig c;
+  apply_fault(c, "early-release=300ms");
+  EXPECT_EQ(c.faults.early_release, milliseconds(300));
+  EXPECT_THROW(apply_fault(c, "early-release=later"), InputError);
+}
+
 TEST(FormData, DecodesTwilioStyleBodies) {
   auto form = FormData::parse("CallSid=CA1&From=%2B14155550100&Caller=John+Doe&&Empty=");
   ASSERT_TRUE(form);
