@@ -23,8 +23,8 @@ extern const std::vector<std::string> kAllChecks;
 struct CheckVerdicts {
   std::string total;  // "PASS", "FAIL" or "SKIP"; empty when the report lacks the check
   std::vector<std::string> per_burst;
-  std::string summary;                     // the total's
-  std::map<std::string, int64_t> metrics;  // the total's, folded over the bursts
+  std::string summary;                    // the total's
+  std::map<std::string, double> metrics;  // the total's, folded over the bursts
   std::vector<std::map<std::string, double>> per_burst_metrics;  // as the report writes them
 
   // How many bursts ended with `verdict`, counting a single-burst run's total as its burst.
