@@ -8,6 +8,7 @@
 #include <rapidjson/writer.h>
 
 #include "core/errors.h"
+#include "core/markup_escape.h"
 #include "run/html_assets.h"
 
 namespace callsim {
@@ -15,33 +16,6 @@ namespace callsim {
 namespace {
 
 using DataWriter = rapidjson::Writer<rapidjson::StringBuffer>;
-
-std::string escape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 double seconds(Nanos d) {
   return std::chrono::duration<double>(d).count();
@@ -80,8 +54,7 @@ void write_series(DataWriter& w, const TimeSeries& s) {
   w.StartObject();
   w.Key("interval_ms");
   w.Double(s.interval.count() / 1e6);
-  column(w, "from_s", s,
-         [](DataWriter& w, const TimeSeriesRow& r) { w.Double(seconds(r.from)); });
+  column(w, "from_s", s, [](DataWriter& w, const TimeSeriesRow& r) { w.Double(seconds(r.from)); });
   column(w, "to_s", s, [](DataWriter& w, const TimeSeriesRow& r) { w.Double(seconds(r.to)); });
   column(w, "admitted_live", s,
          [](DataWriter& w, const TimeSeriesRow& r) { w.Int64(r.admitted_live); });
@@ -277,7 +250,8 @@ std::string facts_table(const HtmlReportInput& in) {
   if (run.invalid) rows.emplace_back("run invalid", run.invalid_reason);
   std::string out = "<table class=\"facts\">\n";
   for (const auto& [name, value] : rows) {
-    out += fmt::format("<tr><td>{}</td><td>{}</td></tr>\n", escape(name), escape(value));
+    out +=
+        fmt::format("<tr><td>{}</td><td>{}</td></tr>\n", markup_escape(name), markup_escape(value));
   }
   return out + "</table>\n";
 }
@@ -287,24 +261,24 @@ std::string checks_table(const Verification& v) {
       "<table class=\"checks\">\n<tr><th>check</th><th>result</th><th>detail</th></tr>\n";
   for (const CheckResult& r : v.total) {
     const std::string verdict = to_string(r.verdict);
-    std::string detail = escape(r.summary);
+    std::string detail = markup_escape(r.summary);
     if (r.offense) {
       detail += fmt::format("<div class=\"offense\">first offence at {} (burst {}): {}</div>",
-                            escape(format_offset(v.origin, r.offense->at)), r.offense->burst + 1,
-                            escape(r.offense->what));
+                            markup_escape(format_offset(v.origin, r.offense->at)),
+                            r.offense->burst + 1, markup_escape(r.offense->what));
       if (!r.offense->call_sids.empty()) {
         std::string sids;
         for (const auto& sid : r.offense->call_sids) sids += (sids.empty() ? "" : ", ") + sid;
         if (r.offense->more_sids) sids += fmt::format(" (+{} more)", r.offense->more_sids);
-        detail += fmt::format("<div class=\"sids\">calls: {}</div>", escape(sids));
+        detail += fmt::format("<div class=\"sids\">calls: {}</div>", markup_escape(sids));
       }
     }
     for (const auto& warning : r.warnings) {
-      detail += fmt::format("<div class=\"warning\">warning: {}</div>", escape(warning));
+      detail += fmt::format("<div class=\"warning\">warning: {}</div>", markup_escape(warning));
     }
     out += fmt::format(
         "<tr><td class=\"check-name\">{}</td><td class=\"{}\">{}</td><td>{}</td></tr>\n",
-        escape(r.name), verdict, verdict, detail);
+        markup_escape(r.name), verdict, verdict, detail);
   }
   return out + "</table>\n";
 }
@@ -317,18 +291,18 @@ std::string render_html_report(const HtmlReportInput& in) {
   std::string page;
   page += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   page += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  page += fmt::format("<title>callsim: {}</title>\n", escape(v.verdict));
+  page += fmt::format("<title>callsim: {}</title>\n", markup_escape(v.verdict));
   page += "<style>\n";
   page += asset(kUplotCss, kUplotCssSize);
   page += "\n";
   page += asset(kReportCss, kReportCssSize);
   page += "</style>\n</head>\n<body>\n";
   page += "<h1>callsim report</h1>\n";
-  page += fmt::format("<div class=\"verdict {}\" id=\"verdict\">{}</div>\n", escape(word),
-                      escape(word));
-  page += fmt::format("<div class=\"verdict-line\">{}</div>\n", escape(v.verdict_line));
+  page += fmt::format("<div class=\"verdict {}\" id=\"verdict\">{}</div>\n", markup_escape(word),
+                      markup_escape(word));
+  page += fmt::format("<div class=\"verdict-line\">{}</div>\n", markup_escape(v.verdict_line));
   for (const auto& reason : v.incomplete) {
-    page += fmt::format("<div class=\"warning\">{}</div>\n", escape(reason));
+    page += fmt::format("<div class=\"warning\">{}</div>\n", markup_escape(reason));
   }
   page += "<h2>Run</h2>\n" + facts_table(in);
   page += fmt::format("<h2>Checks (cap {}, {} burst{})</h2>\n", v.cap, v.bursts.size(),

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/markup_escape.h"
+
 namespace callsim {
 
 namespace {
@@ -20,7 +22,7 @@ struct Counts {
 };
 
 std::string attribute(const char* name, const std::string& value) {
-  return fmt::format(" {}=\"{}\"", name, xml_escape(value, true));
+  return fmt::format(" {}=\"{}\"", name, markup_escape(value, true));
 }
 
 // The failure's body: the numbers, then the first offence and the calls involved, then warnings,
@@ -53,12 +55,12 @@ std::string check_case(const CheckResult& r, TimePoint origin, Counts& counts) {
     std::string message = r.summary;
     if (r.offense) message += "; first offence: " + r.offense->what;
     out += "      <failure" + attribute("type", "FAIL") + attribute("message", message) + ">" +
-           xml_escape(failure_text(r, origin)) + "</failure>\n";
+           markup_escape(failure_text(r, origin)) + "</failure>\n";
   } else if (r.incomplete) {
     ++counts.errors;
     out += "      <error" + attribute("type", "INCOMPLETE") +
            attribute("message", "not judged: " + r.summary) + ">" +
-           xml_escape(failure_text(r, origin)) + "</error>\n";
+           markup_escape(failure_text(r, origin)) + "</error>\n";
   } else {
     ++counts.skipped;
     out += "      <skipped" + attribute("message", r.summary) + "/>\n";
@@ -77,11 +79,11 @@ std::string verdict_case(const Verification& v, Counts& counts) {
   if (v.verdict == "FAIL") {
     ++counts.failures;
     out += "      <failure" + attribute("type", "FAIL") + attribute("message", v.verdict_line) +
-           ">" + xml_escape(body) + "</failure>\n";
+           ">" + markup_escape(body) + "</failure>\n";
   } else {
     ++counts.errors;
     out += "      <error" + attribute("type", v.verdict) + attribute("message", v.verdict_line) +
-           ">" + xml_escape(body) + "</error>\n";
+           ">" + markup_escape(body) + "</error>\n";
   }
   return out + "    </testcase>\n";
 }
@@ -96,47 +98,6 @@ std::string suite(const std::string& name, const std::string& cases, const Count
 }
 
 }  // namespace
-
-std::string xml_escape(const std::string& text, bool in_attribute) {
-  std::string out;
-  out.reserve(text.size());
-  for (char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      case '\n':
-        out += in_attribute ? "&#10;" : "\n";
-        break;
-      case '\r':
-        out += in_attribute ? "&#13;" : "\r";
-        break;
-      case '\t':
-        out += in_attribute ? "&#9;" : "\t";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          out += "\xEF\xBF\xBD";
-        } else {
-          out += ch;
-        }
-    }
-  }
-  return out;
-}
 
 std::string render_junit_xml(const JunitInput& input) {
   const Verification& v = *input.verification;
@@ -154,7 +115,7 @@ std::string render_junit_xml(const JunitInput& input) {
     properties += "      <property" + attribute("name", name) + attribute("value", value) + "/>\n";
   }
   properties += "    </properties>\n";
-  std::string system_out = "    <system-out>" + xml_escape(input.system_out) + "</system-out>\n";
+  std::string system_out = "    <system-out>" + markup_escape(input.system_out) + "</system-out>\n";
   std::string suites = suite("callsim", cases, run, input, properties);
   // system-out belongs after the cases in the run's suite: insert it before its closing tag.
   suites.insert(suites.size() - std::string("  </testsuite>\n").size(), system_out);

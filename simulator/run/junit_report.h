@@ -23,10 +23,4 @@ struct JunitInput {
 // that is INCOMPLETE, INVALID or INTERRUPTED, is an <error>, so that CI shows it as broken.
 std::string render_junit_xml(const JunitInput& input);
 
-// Text for XML character data and attribute values: markup escaped, and characters XML 1.0
-// cannot hold (control characters other than tab, newline and carriage return) replaced by
-// U+FFFD. In an attribute, tab, newline and carriage return become character references (a
-// parser would turn them into spaces otherwise).
-std::string xml_escape(const std::string& text, bool in_attribute = false);
-
 }  // namespace callsim

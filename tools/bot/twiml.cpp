@@ -1,46 +1,23 @@
 #include "bot/twiml.h"
 
+#include "core/markup_escape.h"
+
 namespace callsim::bot {
 
 namespace {
 constexpr const char* kXmlDeclaration = R"(<?xml version="1.0" encoding="UTF-8"?>)";
 }
 
-std::string xml_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string connect_twiml(std::string_view stream_url, std::string_view action_url,
                           std::string_view status_callback_url,
                           const std::vector<std::pair<std::string, std::string>>& parameters) {
   std::string out = kXmlDeclaration;
-  out += "<Response><Connect action=\"" + xml_escape(action_url) + "\"><Stream url=\"" +
-         xml_escape(stream_url) + "\" statusCallback=\"" + xml_escape(status_callback_url) + "\">";
+  out += "<Response><Connect action=\"" + markup_escape(action_url) + "\"><Stream url=\"" +
+         markup_escape(stream_url) + "\" statusCallback=\"" + markup_escape(status_callback_url) +
+         "\">";
   for (const auto& [name, value] : parameters) {
-    out += "<Parameter name=\"" + xml_escape(name) + "\" value=\"" + xml_escape(value) + "\"/>";
+    out +=
+        "<Parameter name=\"" + markup_escape(name) + "\" value=\"" + markup_escape(value) + "\"/>";
   }
   out += "</Stream></Connect></Response>";
   return out;

@@ -18,6 +18,4 @@ std::string connect_twiml(std::string_view stream_url, std::string_view action_u
 std::string rejection_twiml(RejectTwiml style);
 std::string hangup_twiml();
 
-std::string xml_escape(std::string_view text);
-
 }  // namespace callsim::bot

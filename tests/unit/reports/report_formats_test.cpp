@@ -2,6 +2,7 @@
 // ISO 8601 timestamps.
 #include <gtest/gtest.h>
 
+#include "core/markup_escape.h"
 #include "run/calls_csv.h"
 #include "run/junit_report.h"
 #include "run/run_report.h"
@@ -44,10 +45,10 @@ TEST(CallsCsv, RowsFollowTheScheduleOrder) {
 }
 
 TEST(Junit, EscapingKeepsXmlWellFormed) {
-  EXPECT_EQ(xml_escape("a<b & \"c\" 'd'>"), "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;");
-  EXPECT_EQ(xml_escape("bell\x07 nul"), "bell\xEF\xBF\xBD nul");
-  EXPECT_EQ(xml_escape("two\nlines"), "two\nlines");
-  EXPECT_EQ(xml_escape("two\nlines", true), "two&#10;lines");
+  EXPECT_EQ(markup_escape("a<b & \"c\" 'd'>"), "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;");
+  EXPECT_EQ(markup_escape("bell\x07 nul"), "bell\xEF\xBF\xBD nul");
+  EXPECT_EQ(markup_escape("two\nlines"), "two\nlines");
+  EXPECT_EQ(markup_escape("two\nlines", true), "two&#10;lines");
 }
 
 TEST(Rerun, SeedIsReplacedAndWordsQuotedForTheShell) {
