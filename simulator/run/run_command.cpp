@@ -21,6 +21,7 @@
 #include "run/interrupt.h"
 #include "run/junit_report.h"
 #include "run/run_report.h"
+#include "run/settings_sources.h"
 #include "run/terminal.h"
 #include "verify/run_verdict.h"
 #include "verify/time_series.h"
@@ -63,6 +64,8 @@ std::vector<std::string> mask_redis_password(std::vector<std::string> argv) {
       url.replace(at, password.size(), "***");
     }
   }
+  // A --header "Authorization: Bearer ..." must not reach the summary or the report either.
+  for (size_t i = 1; i < argv.size(); ++i) argv[i] = mask_secrets(argv[i]);
   return argv;
 }
 

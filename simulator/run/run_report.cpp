@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/errors.h"
+#include "run/settings_sources.h"
 
 namespace callsim {
 
@@ -165,7 +166,9 @@ void write_options(JsonWriter& w, const RunSummary& run) {
   write_string_or_null(w, "url", o.webhook_url.empty() ? o.url : "");
   key(w, "headers");
   w.StartArray();
-  for (const auto& [name, value] : o.headers) w.String(fmt::format("{}: {}", name, value).c_str());
+  for (const auto& [name, value] : o.headers) {
+    w.String(mask_secrets(fmt::format("{}: {}", name, value)).c_str());
+  }
   w.EndArray();
   write_string_or_null(w, "auth_token_env", o.auth_token_env);
   write_string(w, "fixture", run.fixture);

@@ -238,6 +238,9 @@ TEST(Settings, SecretsAreMaskedInTheEcho) {
   EXPECT_EQ(setting(r, "header"), "Authorization: ***");
   std::string report = read_file(dir.path() + "/report.json");
   EXPECT_EQ(report.find("hunter2"), std::string::npos);
+  // Neither the config's header list nor the rerun line may carry the token.
+  EXPECT_EQ(report.find("s3cret"), std::string::npos) << report;
+  EXPECT_EQ(r.output.find("s3cret"), std::string::npos) << r.output;
 }
 
 // Every flag --help lists has a --config key and an environment variable, by construction.
