@@ -47,11 +47,15 @@ bool Session::within_rate(Clock::time_point now) {
 }
 
 void Session::on_text(std::string_view text, Clock::time_point now) {
-  context_.counters.messages_received++;
-  if (closing_ || !within_rate(now)) return;
+  if (closing_ || !within_rate(now)) {
+    context_.counters.messages_received++;
+    return;
+  }
   DeviationSet found;
   CallerMessage message = checker_.check_text(text, found);
   record(found);
+  // Counted after its deviations: whoever sees the count sees what the message broke.
+  context_.counters.messages_received++;
   switch (message.event) {
     case CallerMessage::Event::kStart:
       if (state_ == State::kAwaitingStart) handle_start(message, now);
@@ -82,11 +86,14 @@ void Session::on_text(std::string_view text, Clock::time_point now) {
 }
 
 void Session::on_binary(Clock::time_point now) {
-  context_.counters.messages_received++;
-  if (closing_ || !within_rate(now)) return;
+  if (closing_ || !within_rate(now)) {
+    context_.counters.messages_received++;
+    return;
+  }
   DeviationSet found;
   checker_.check_binary(found);
   record(found);
+  context_.counters.messages_received++;
 }
 
 void Session::record(const DeviationSet& found) {
