@@ -14,6 +14,12 @@ namespace {
 thread_local size_t allocations = 0;
 }  // namespace
 
+// GCC (at the sanitizer build's inlining) pairs the library's operator new with the free() below
+// and warns; it cannot see that this binary's operator new is malloc().
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
 void* operator new(size_t size) {
   ++allocations;
   if (void* p = std::malloc(size ? size : 1)) return p;
@@ -23,6 +29,22 @@ void* operator new[](size_t size) {
   ++allocations;
   if (void* p = std::malloc(size ? size : 1)) return p;
   throw std::bad_alloc();
+}
+// The nothrow forms too (std::stable_sort's buffer uses them): every allocation this binary
+// frees with free() must come from malloc(), or ASan reports an alloc-dealloc mismatch.
+void* operator new(size_t size, const std::nothrow_t&) noexcept {
+  ++allocations;
+  return std::malloc(size ? size : 1);
+}
+void* operator new[](size_t size, const std::nothrow_t&) noexcept {
+  ++allocations;
+  return std::malloc(size ? size : 1);
+}
+void operator delete(void* p, const std::nothrow_t&) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, const std::nothrow_t&) noexcept {
+  std::free(p);
 }
 void operator delete(void* p) noexcept {
   std::free(p);

@@ -83,11 +83,12 @@ TEST(TimeSeries, WithoutAGaugeItsColumnsAreEmpty) {
 
 TEST(TimeSeries, AnExcursionAboveTheCapShowsInTheRowMaxAlone) {
   SmallRun run;
-  const TimeSeriesRow& row = run.series().rows[1];
+  const TimeSeries series = run.series();  // a row of a temporary would dangle
+  const TimeSeriesRow& row = series.rows[1];
   EXPECT_EQ(row.gauge, 2);
   EXPECT_EQ(row.gauge_max, 2);
   EXPECT_EQ(row.admitted_live_max, 2);
-  EXPECT_GT(*row.gauge_max, run.series().cap);
+  EXPECT_GT(*row.gauge_max, series.cap);
 }
 
 TEST(TimeSeries, TheGaugeIsEmptyWhereItWasNotSeen) {
