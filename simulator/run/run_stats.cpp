@@ -13,6 +13,7 @@ void RunStats::merge(RunStats&& other) {
   lateness.merge(other.lateness);
   handshake.merge(other.handshake);
   first_message.merge(other.first_message);
+  audio.merge(other.audio);
   lateness_over_time.merge(other.lateness_over_time);
   for (size_t i = 0; i < outcomes.size(); ++i) outcomes[i] += other.outcomes[i];
   for (size_t i = 0; i < invalid.size(); ++i) invalid[i] += other.invalid[i];

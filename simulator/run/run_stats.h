@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/call_audio_metrics.h"
 #include "core/call_record.h"
 #include "core/histogram.h"
 #include "core/lateness_series.h"
@@ -18,6 +19,7 @@ struct RunStats {
   LatencyHistogram lateness;       // frame send time minus its deadline
   LatencyHistogram handshake;      // TCP connect start to 101
   LatencyHistogram first_message;  // `start` sent to the server's first message
+  AudioHistograms audio;           // what the callers heard, at playout time
 
   // The same as `lateness`, per stretch of the run (the time series).
   LatenessSeries lateness_over_time;
