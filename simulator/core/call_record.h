@@ -96,7 +96,7 @@ struct CallRecord {
   uint64_t unread_frames = 0;
   uint64_t unread_bytes() const { return unread_socket_bytes + unread_queued_bytes; }
   std::string ws_violation;  // the WebSocket rule the server broke (ws_violation.h); "" if none
-  // What the caller heard (core/call_audio_metrics.h); all zero for `--caller loop`.
+  // What the caller heard (core/call_audio_metrics.h); all zero until a CallConversation ran.
   CallAudioResult audio;
 
   // The server let this call in: it upgraded and did not reject it.

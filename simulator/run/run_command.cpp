@@ -1,7 +1,5 @@
 #include "run_command.h"
 
-#include <sys/resource.h>
-
 #include <cstdio>
 #include <functional>
 #include <optional>
@@ -10,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/exit_codes.h"
+#include "core/process_usage.h"
 #include "core/redis_url.h"
 #include "gauge/gauge_watcher.h"
 #include "gauge/settle.h"
@@ -37,11 +36,9 @@ namespace {
 constexpr std::chrono::milliseconds kReachTimeout{3000};
 
 void measure_usage(RunSummary& summary) {
-  rusage usage{};
-  ::getrusage(RUSAGE_SELF, &usage);
-  summary.cpu_seconds = usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
-                        (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-  summary.max_rss_kb = usage.ru_maxrss;
+  const ProcessUsage usage = process_usage();
+  summary.cpu_seconds = usage.cpu_seconds;
+  summary.max_rss_kb = usage.max_rss_kb;
 }
 
 // The command line with the Redis password (in --redis) shown as ***: the rerun line goes to

@@ -12,7 +12,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -32,6 +31,7 @@
 #include <fmt/format.h>
 
 #include "core/histogram.h"
+#include "core/process_usage.h"
 #include "core/twilio_messages.h"
 #include "media/base64.h"
 
@@ -39,13 +39,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr auto kFrame = std::chrono::milliseconds(20);
-
-double cpu_seconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
-         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
+// Frames due this soon are sent in the same wake-up, as callsim's worker does (its kCoalesce):
+// without it the floor would pay a sleep per frame that callsim does not.
+constexpr auto kCoalesce = std::chrono::microseconds(200);
 
 [[noreturn]] void die(const std::string& what) {
   std::fprintf(stderr, "callsim-bench-floor: %s: %s\n", what.c_str(), std::strerror(errno));
@@ -145,7 +141,7 @@ int main(int argc, char** argv) {
       std::chrono::duration<double>(std::atof(argv[4])));
   const uint64_t frames_per_call = static_cast<uint64_t>(hold / kFrame);
 
-  const double cpu_before = cpu_seconds();
+  const double cpu_before = callsim::process_usage().cpu_seconds;
   const Clock::time_point setup_began = Clock::now();
   std::vector<Stream> streams(static_cast<size_t>(calls));
   for (int i = 0; i < calls; ++i) {
@@ -172,7 +168,8 @@ int main(int argc, char** argv) {
   uint64_t frames = 0;
   while (!due.empty()) {
     const auto [deadline, index] = due.top();
-    if (Clock::now() < deadline) {
+    const Clock::time_point now = Clock::now();
+    if (now + kCoalesce < deadline) {
       const auto since_epoch = deadline.time_since_epoch();
       timespec until{};
       until.tv_sec = std::chrono::duration_cast<std::chrono::seconds>(since_epoch).count();
@@ -196,7 +193,7 @@ int main(int argc, char** argv) {
       ::close(stream.fd);
       continue;
     }
-    lateness.record(Clock::now() - deadline);
+    lateness.record(std::max(Clock::duration{0}, Clock::now() - deadline));
     callsim::build_media(message, stream.stream_sid, ++stream.sequence, stream.frames + 1,
                          stream.frames * 20, payload);
     writer.write(stream.fd, message);
@@ -204,7 +201,7 @@ int main(int argc, char** argv) {
     ++frames;
     due.push({stream.start + kFrame * stream.frames, index});
   }
-  const double cpu = cpu_seconds() - cpu_before;
+  const double cpu = callsim::process_usage().cpu_seconds - cpu_before;
   const double wall = std::chrono::duration<double>(Clock::now() - setup_began).count();
   fmt::print(
       "floor: {} calls, {} frames, {:.2f} us CPU per frame, {:.1f} % of a core over {:.1f} s; "

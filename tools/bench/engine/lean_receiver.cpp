@@ -6,7 +6,6 @@
 // media message per call every 20 ms, so the generator's receive path is measured too.
 //
 //   callsim-bench-receiver PORT SECONDS_IDLE_BEFORE_EXIT [talk]   (PORT 0 picks a free one)
-#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
@@ -19,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "core/histogram.h"
+#include "core/process_usage.h"
 #include "media/base64.h"
 #include "net/ws_server_config.h"
 
@@ -46,13 +46,6 @@ long timestamp_of(std::string_view text) {
   auto at = text.find(kKey);
   if (at == std::string_view::npos) return -1;
   return std::strtol(text.data() + at + kKey.size(), nullptr, 10);
-}
-
-double cpu_seconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
-         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
 }  // namespace
@@ -88,7 +81,7 @@ int main(int argc, char** argv) {
     Clock::time_point now = Clock::now();
     if (messages++ == 0) {
       first_message = now;
-      cpu_at_first = cpu_seconds();
+      cpu_at_first = callsim::process_usage().cpu_seconds;
     }
     last_message = now;
     const std::string& text = msg->get_payload();
@@ -161,7 +154,7 @@ int main(int argc, char** argv) {
   server.run();
 
   double wall = std::chrono::duration<double>(last_message - first_message).count();
-  double cpu = cpu_seconds() - cpu_at_first;
+  double cpu = callsim::process_usage().cpu_seconds - cpu_at_first;
   fmt::print(
       "receiver: {} connections, {} messages in {:.1f} s ({:.0f} msg/s)\n"
       "receiver: arrival lateness p50 {:.3f} ms, p99 {:.3f} ms, p99.9 {:.3f} ms, max {:.3f} ms "
