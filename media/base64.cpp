@@ -12,17 +12,23 @@ std::string base64_encode(const uint8_t* data, size_t size) {
   return out;
 }
 
-std::optional<std::vector<uint8_t>> base64_decode(std::string_view text) {
-  if (text.size() % 4 != 0) return std::nullopt;
-  std::vector<uint8_t> out(text.size() / 4 * 3);
+bool base64_decode_into(std::string_view text, std::vector<uint8_t>& out) {
+  if (text.size() % 4 != 0) return false;
+  out.resize(text.size() / 4 * 3);
   int written = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()),
                                 static_cast<int>(text.size()));
-  if (written < 0) return std::nullopt;
+  if (written < 0) return false;
   // EVP_DecodeBlock keeps the bytes that padding stands for; drop them.
   size_t padding = 0;
   if (!text.empty() && text.back() == '=') ++padding;
   if (text.size() > 1 && text[text.size() - 2] == '=') ++padding;
   out.resize(static_cast<size_t>(written) - padding);
+  return true;
+}
+
+std::optional<std::vector<uint8_t>> base64_decode(std::string_view text) {
+  std::vector<uint8_t> out;
+  if (!base64_decode_into(text, out)) return std::nullopt;
   return out;
 }
 

@@ -17,5 +17,8 @@ inline std::string base64_encode(std::string_view bytes) {
 
 // nullopt when the text is not valid padded base64.
 std::optional<std::vector<uint8_t>> base64_decode(std::string_view text);
+// The same into `out`, whose capacity is reused (no allocation once it has grown to the largest
+// payload); false, with `out` unspecified, when the text is not valid padded base64.
+bool base64_decode_into(std::string_view text, std::vector<uint8_t>& out);
 
 }  // namespace callsim::media

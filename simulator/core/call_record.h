@@ -73,6 +73,7 @@ struct CallRecord {
   uint64_t server_media_bytes = 0;  // decoded μ-law the server sent
   uint64_t marks_received = 0;
   uint64_t marks_echoed = 0;
+  uint64_t dtmf_sent = 0;  // the caller's script pressed keys (Twilio's dtmf messages)
   uint64_t clears_received = 0;
   uint64_t playback_dropped_bytes = 0;  // beyond the 10-minute buffer (31931)
   std::array<uint64_t, static_cast<size_t>(InvalidMessage::kCount)> invalid{};

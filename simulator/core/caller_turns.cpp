@@ -43,12 +43,11 @@ void CallerTurns::begin_speaking(size_t utterance) {
   frame_ = 0;
 }
 
-// Conversation: the bot has answered (or was given up on); think, or hang up when done.
+// Conversation: the bot has answered (or was given up on); think, then speak or, when the turns
+// are done, hang up. A bot that streams in real time leaves nothing queued in the pauses between
+// its words, so the caller also thinks before hanging up: a reply that goes on within the think
+// time is heard out, as before any other turn.
 void CallerTurns::next_turn(TimePoint speak_at) {
-  if (turns_spoken_ >= turn_limit_) {
-    state_ = State::kHungUp;
-    return;
-  }
   state_ = State::kThinking;
   speak_at_ = speak_at;
 }
@@ -105,7 +104,11 @@ CallerFrame CallerTurns::next_frame(TimePoint now, const BotPlayout& playout) {
         return frame;
       case State::kListening: {
         const bool heard = heard_since(playout, listen_since_);
-        const bool answered = heard && !playout.voiced_ahead();
+        // A script's next step waits for the bot's turn to be over (end_of_turn of silence): a
+        // bot streaming in real time has nothing queued in the pauses between its words. A
+        // conversing caller decides at the first pause and thinks (kThinking hears it go on).
+        const bool answered = heard && !playout.voiced_ahead() &&
+                              (config_.mode != Mode::kScript || !playout.in_utterance());
         const bool timed_out = (hard_timeout_ || !heard) && now >= listen_deadline_;
         if (!answered && !timed_out) return frame;
         if (config_.mode == Mode::kScript) {
@@ -127,6 +130,10 @@ CallerFrame CallerTurns::next_frame(TimePoint now, const BotPlayout& playout) {
           return frame;
         }
         if (now < speak_at_) return frame;
+        if (turns_spoken_ >= turn_limit_) {
+          state_ = State::kHungUp;
+          continue;
+        }
         begin_speaking(turns_spoken_ % config_.utterances->size());
         continue;
       case State::kSpeaking: {

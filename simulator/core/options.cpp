@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/load_plan.h"
+#include "core/think_time.h"
 #include "core/url.h"
 
 namespace callsim {
@@ -50,6 +51,25 @@ void validate(const Options& o) {
       throw InputError(
           fmt::format("--reject-close-codes {} is not a close code a server can send", code));
     }
+  }
+  if (o.reply_timeout.count() <= 0) throw InputError("--reply-timeout must be positive");
+  if (o.turns < 0) throw InputError("--turns must not be negative");
+  try {
+    ThinkTime::parse(o.think);
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("--think {}", e.what()));
+  }
+  if (o.caller == Options::Caller::kScript && o.script_path.empty()) {
+    throw InputError("--caller script needs --script FILE");
+  }
+  if (o.caller == Options::Caller::kLoop && !o.script_path.empty()) {
+    throw InputError("--script cannot be combined with --caller loop (the caller only loops)");
+  }
+  if (o.caller == Options::Caller::kLoop && !o.utterance_files.empty()) {
+    throw InputError("--utterances cannot be combined with --caller loop (the caller only loops)");
+  }
+  if (o.turns > 0 && (o.caller == Options::Caller::kLoop || !o.script_path.empty())) {
+    throw InputError("--turns applies to --caller conversation only");
   }
   if (o.bursts < 1) throw InputError("--bursts must be at least 1");
   if (o.bursts > 1 && o.rate > 0)

@@ -44,6 +44,14 @@ struct Options {
   bool seed_given = false;
   std::vector<std::pair<std::string, std::string>> params;  // start.customParameters (--param)
 
+  // --- the caller's side of the conversation ---
+  enum class Caller { kConversation, kLoop, kScript } caller = Caller::kConversation;
+  std::string think = "600ms+-200ms";             // pause before speaking again (core/think_time.h)
+  Nanos reply_timeout = std::chrono::seconds(5);  // how long the caller waits for the bot
+  int turns = 0;                                  // conversation: 0 = each utterance once
+  std::string script_path;                   // --caller script: the steps (core/caller_script.h)
+  std::vector<std::string> utterance_files;  // what the caller says instead of the fixture's
+
   // --- load shape ---
   int concurrent = 60;  // calls kept live at once (closed model)
   int64_t calls = 0;    // total calls to place; 0 = same as concurrent

@@ -78,9 +78,11 @@ class BasicWorker final : public Worker {
   void on_fail(uint32_t slot);
   void on_close(uint32_t slot);
   void on_message(uint32_t slot, WsMessage message);
-  // Sends the frames due by `cutoff`; lateness is measured at `now`.
-  void send_media(Call& call, TimePoint cutoff, TimePoint now);
-  void echo_marks(Call& call, const std::vector<std::string>& names);
+  // Sends the frames due by `cutoff`; lateness is measured at `now`. False when the caller hangs
+  // up instead (its conversation is over).
+  bool send_media(Call& call, TimePoint cutoff, TimePoint now);
+  void send_dtmf(Call& call, char digit);
+  void echo_marks(Call& call, const std::vector<std::string>& names, TimePoint now);
   bool send_text(Call& call);
   void hang_up(Call& call, TimePoint now);
   // The bound on what websocketpp holds per call (worker_send_bound.cpp): whether a frame with
@@ -123,6 +125,7 @@ class BasicWorker final : public Worker {
   std::vector<uint32_t> free_slots_;
   std::priority_queue<Due, std::vector<Due>, std::greater<Due>> due_;
   std::vector<std::string> mark_scratch_;
+  std::vector<uint8_t> bot_audio_;  // the bot's media payload, decoded (reused)
 
   int64_t next_call_ = 0;  // position in this worker's share of the plan
   TimePoint next_launch_{TimePoint::max()};

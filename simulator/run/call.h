@@ -1,8 +1,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
+#include "core/call_conversation.h"
 #include "core/call_record.h"
 #include "core/frame_pacer.h"
 #include "core/http_method.h"
@@ -72,6 +74,8 @@ struct BasicCall {
   bool stream_dialled = false;  // the WebSocket was attempted
 
   PlaybackBuffer playback;
+  // The caller's turns and what it heard; empty for --caller loop.
+  std::optional<CallConversation> conversation;
   std::string outgoing;  // reused for every message this call sends
   PreparedTextSender sender;
 

@@ -11,6 +11,7 @@
 #include "core/twilio_messages.h"
 #include "core/webhook_request.h"
 #include "media/frame_source.h"
+#include "run/conversation_settings.h"
 
 namespace callsim {
 
@@ -38,6 +39,7 @@ struct CallSettings {
   std::vector<int> reject_close_codes = {1013};
   Parameters custom_parameters;
   std::shared_ptr<const media::FrameSource> audio;
+  std::shared_ptr<const ConversationSettings> conversation;  // null: --caller loop
   uint64_t seed = 0;
   double drop_ratio = 0;     // share of admitted calls abandoned mid-call with a TCP reset
   double no_stop_ratio = 0;  // share of admitted calls closed with 1000 but no `stop`

@@ -44,9 +44,14 @@ CallSettings make_call_settings(const Options& options) {
   } catch (const media::MediaError& e) {
     throw InputError(fmt::format("--fixture {}", e.what()));
   }
-  settings.hold = options.hold.count() > 0
-                      ? options.hold
-                      : std::max<Nanos>(settings.audio->duration(), kMinimumHold);
+  settings.conversation = make_conversation_settings(options, settings.audio);
+  if (options.hold.count() > 0) {
+    settings.hold = options.hold;
+  } else if (settings.conversation) {
+    settings.hold = settings.conversation->longest_call();
+  } else {
+    settings.hold = std::max<Nanos>(settings.audio->duration(), kMinimumHold);
+  }
   settings.seed = options.seed_given
                       ? options.seed
                       : (uint64_t(std::random_device{}()) << 32) ^ std::random_device{}();

@@ -171,7 +171,8 @@ void add_run_options(CLI::App& app, Options& o) {
       ->default_str("share/callsim/fixtures/audio/caller-question.opus beside bin/")
       ->group(content);
   add_duration(app, "--hold", o.hold,
-               "How long each call lasts (default: the fixture's length, at least 5s)")
+               "How long each call lasts at most (default: conversation: the time its turns can "
+               "take; loop: the fixture's length, at least 5s)")
       ->default_str("fixture")
       ->group(content);
   app.add_option_function<std::string>(
@@ -185,6 +186,44 @@ void add_run_options(CLI::App& app, Options& o) {
       ->group(content);
   add_pairs(app, "--param", '=', o.params, "start.customParameters entry (repeatable)")
       ->group(content);
+
+  const std::string caller = "Caller (what each call says and when)";
+  add_choice<Options::Caller>(app, "--caller", o.caller,
+                              {{"conversation", Options::Caller::kConversation},
+                               {"loop", Options::Caller::kLoop},
+                               {"script", Options::Caller::kScript}},
+                              "conversation: wait for the greeting, speak an utterance, listen "
+                              "until the bot's reply has played, think, speak the next; loop: "
+                              "stream the fixture round and round (plain load); script: --script")
+      ->type_name("MODE")
+      ->default_str("conversation")
+      ->group(caller);
+  app.add_option("--think", o.think,
+                 "Pause between hearing the bot finish and speaking: 600ms+-200ms (uniform in "
+                 "400ms..800ms, drawn per turn from the seed) or a fixed 600ms")
+      ->type_name("DURATION[+-DURATION]")
+      ->capture_default_str()
+      ->group(caller);
+  add_duration(app, "--reply-timeout", o.reply_timeout,
+               "How long the caller waits for the bot to start speaking (greeting, reply, "
+               "listen); a turn without a reply by then is a no-reply turn")
+      ->group(caller);
+  app.add_option("--turns", o.turns,
+                 "Utterances the caller speaks per call, cycling through them (default: each "
+                 "once)")
+      ->check(CLI::Range(0, 100'000).description(""))
+      ->group(caller);
+  app.add_option("--script", o.script_path,
+                 "YAML caller script (listen, say, pause, dtmf, barge_in, hangup); implies "
+                 "--caller script")
+      ->type_name("FILE")
+      ->group(caller);
+  app.add_option("--utterances", o.utterance_files,
+                 "Audio files the caller says, one utterance each, instead of the fixture split "
+                 "by the speech detector")
+      ->type_name("FILE")
+      ->delimiter(',')
+      ->group(caller);
 
   const std::string load = "Load";
   app.add_option("--concurrent,-c", o.concurrent,

@@ -163,6 +163,7 @@ int run_command(const Options& options) {
   summary.options = &options;
   summary.fixture = settings.audio->name();
   summary.hold = settings.hold;
+  summary.conversation = settings.conversation != nullptr;
   summary.seed = settings.seed;
   summary.threads = threads;
   summary.started = run_started;

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/errors.h"
+#include "run/audio_report.h"
 #include "run/settings_sources.h"
 
 namespace callsim {
@@ -160,6 +161,11 @@ void write_webhook(JsonWriter& w, const Options& o) {
   w.EndObject();
 }
 
+const char* caller_word(const Options& o) {
+  if (!o.script_path.empty()) return "script";
+  return o.caller == Options::Caller::kLoop ? "loop" : "conversation";
+}
+
 void write_options(JsonWriter& w, const RunSummary& run) {
   const Options& o = *run.options;
   w.StartObject();
@@ -213,6 +219,23 @@ void write_options(JsonWriter& w, const RunSummary& run) {
   field(w, "reject_timeout_ms", o.reject_timeout.count() / 1e6);
   field(w, "settle_ms", o.settle.count() / 1e6);
   field(w, "bursts", o.bursts);
+  key(w, "caller");
+  w.StartObject();
+  write_string(w, "mode", caller_word(o));
+  write_string(w, "think", o.think);
+  field(w, "reply_timeout_ms", o.reply_timeout.count() / 1e6);
+  key(w, "turns");  // null: each utterance once
+  if (o.turns > 0) {
+    w.Uint64(static_cast<uint64_t>(o.turns));
+  } else {
+    w.Null();
+  }
+  write_string_or_null(w, "script", o.script_path);
+  key(w, "utterances");
+  w.StartArray();
+  for (const auto& file : o.utterance_files) w.String(file.c_str());
+  w.EndArray();
+  w.EndObject();
   field(w, "drop_ratio", o.drop_ratio);
   field(w, "no_stop_ratio", o.no_stop_ratio);
   write_string_or_null(w, "report", o.report_path);
@@ -240,7 +263,7 @@ void write_options(JsonWriter& w, const RunSummary& run) {
   w.EndObject();
 }
 
-void write_call(JsonWriter& w, TimePoint origin, const CallRecord& c) {
+void write_call(JsonWriter& w, TimePoint origin, const CallRecord& c, bool conversation) {
   w.StartObject();
   field(w, "index", c.index);
   field(w, "burst", c.burst + 1);
@@ -269,7 +292,8 @@ void write_call(JsonWriter& w, TimePoint origin, const CallRecord& c) {
         std::pair{"send_queue_peak_frames", c.send_queue_peak_frames},
         std::pair{"unread_socket_bytes", c.unread_socket_bytes},
         std::pair{"unread_queued_bytes", c.unread_queued_bytes},
-        std::pair{"unread_bytes", c.unread_bytes()}, std::pair{"unread_frames", c.unread_frames}}) {
+        std::pair{"unread_bytes", c.unread_bytes()}, std::pair{"unread_frames", c.unread_frames},
+        std::pair{"dtmf_sent", c.dtmf_sent}}) {
     field(w, name, value);
   }
   write_time(w, "scheduled_ms", origin, c.scheduled);
@@ -295,6 +319,12 @@ void write_call(JsonWriter& w, TimePoint origin, const CallRecord& c) {
     }
   }
   w.EndObject();
+  key(w, "audio");
+  if (conversation && c.start_sent != TimePoint{}) {
+    write_call_audio_json(w, origin, c.audio);
+  } else {
+    w.Null();
+  }
   w.EndObject();
 }
 
@@ -449,10 +479,16 @@ void write_json_report(ReportFile& file, const RunSummary& run,
   key(w, "time_to_first_server_message");
   write_histogram(w, s.first_message);
   w.EndObject();
+  key(w, "audio");
+  if (run.conversation) {
+    write_audio_json(w, s);
+  } else {
+    w.Null();
+  }
   if (extra) extra(w);
   key(w, "calls");
   w.StartArray();
-  for (const CallRecord& c : s.calls) write_call(w, run.started, c);
+  for (const CallRecord& c : s.calls) write_call(w, run.started, c, run.conversation);
   w.EndArray();
   w.EndObject();
   stream.Flush();
@@ -540,6 +576,7 @@ std::string format_run_summary(const RunSummary& run) {
       "  handshake p50 {:.1f} ms, p99 {:.1f} ms; first server message p50 {:.1f} ms\n",
       s.handshake.percentile(50).count() / 1e6, s.handshake.percentile(99).count() / 1e6,
       s.first_message.percentile(50).count() / 1e6);
+  if (run.conversation) out += format_audio_summary(s);
   out += fmt::format(
       "  generator: CPU {:.2f} s ({:.2f} us per frame), peak RSS {:.1f} MB ({:.1f} KB per call), "
       "{:.0f} upgrades/s\n",

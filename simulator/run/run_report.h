@@ -28,8 +28,9 @@ struct RunSummary {
   bool invalid = false;  // the generator fell behind: no verdict
   std::string invalid_reason;
   const RunStats* stats = nullptr;
-  double cpu_seconds = 0;  // callsim's own user + system CPU over the run
-  long max_rss_kb = 0;     // callsim's peak resident memory
+  bool conversation = false;  // the callers took turns (not --caller loop): audio was judged
+  double cpu_seconds = 0;     // callsim's own user + system CPU over the run
+  long max_rss_kb = 0;        // callsim's peak resident memory
   std::chrono::system_clock::time_point started_wall{};  // the report's started_at
   Nanos gauge_interval{0};                               // as sampled (the default resolved)
   std::string redis;          // the gauge's Redis URL, password masked; "" when no Redis is used

@@ -8,6 +8,7 @@
 #include "core/errors.h"
 #include "core/sids.h"
 #include "core/twilio_signature.h"
+#include "media/base64.h"
 #include "net/tls_context.h"
 
 namespace callsim {
@@ -59,6 +60,7 @@ BasicWorker<Client>::BasicWorker(int id, const CallSettings& settings, const Loa
   }
 
   mark_scratch_.reserve(16);
+  bot_audio_.reserve(4096);
   if (plan_.open_model()) stats_.arrivals_scheduled = static_cast<uint64_t>(plan_.calls_for(id_));
   schedule_next_launch(clock_.now());
 }
@@ -211,6 +213,10 @@ void BasicWorker<Client>::connect(int64_t share_position, TimePoint scheduled, T
   call.outgoing.reserve(512);
   call.stream_parameters = settings_.custom_parameters;
   call.next_service = TimePoint::max();
+  if (settings_.conversation) {
+    call.conversation.emplace(settings_.conversation->config,
+                              CallRng(settings_.seed, static_cast<uint64_t>(index)), &stats_.audio);
+  }
   ++live_;
   if (http_) {
     call.state = Call::State::kWebhook;
@@ -274,6 +280,7 @@ void BasicWorker<Client>::on_open(uint32_t slot) {
   build_start(call.outgoing, call.record.ids, call.next_sequence(), call.stream_parameters);
   send_text(call);
   call.record.start_sent = now;
+  if (call.conversation) call.conversation->on_start_sent(now);
   if (call.via_webhook) post_stream_event(call, StreamEvent::kStarted);
   call.pacer = FramePacer(now, call.first_timestamp_ms);
   call.planned_hang_up =
@@ -319,7 +326,7 @@ void BasicWorker<Client>::service(uint32_t slot, TimePoint now) {
   if (auto due = call.playback.next_mark_due(); due && *due <= horizon) {
     mark_scratch_.clear();
     call.playback.take_due_marks(horizon, mark_scratch_);
-    echo_marks(call, mark_scratch_);
+    echo_marks(call, mark_scratch_, now);
   }
   if (horizon >= call.hang_up_at) {
     // A late wake-up must not cost the frames that were due before the hang-up.
@@ -330,16 +337,34 @@ void BasicWorker<Client>::service(uint32_t slot, TimePoint now) {
     schedule(slot, call.hang_up_at + kCloseGrace);
     return;
   }
-  send_media(call, horizon, now);
+  if (!send_media(call, horizon, now)) {
+    // The caller's turns ran out (or its script said hangup): it ends the call itself.
+    call.planned_hang_up = std::min(call.planned_hang_up, now);
+    hang_up(call, now);
+    schedule(slot, call.hang_up_at + kCloseGrace);
+    return;
+  }
   TimePoint next = std::min(call.pacer.next_due(), call.hang_up_at);
   if (auto mark = call.playback.next_mark_due()) next = std::min(next, *mark);
   schedule(slot, next);
 }
 
 template <typename Client>
-void BasicWorker<Client>::send_media(Call& call, TimePoint cutoff, TimePoint now) {
+bool BasicWorker<Client>::send_media(Call& call, TimePoint cutoff, TimePoint now) {
   const media::FrameSource& audio = *settings_.audio;
   for (uint64_t n = call.pacer.due_frames(cutoff); n > 0; --n) {
+    std::string_view payload;
+    if (call.conversation) {
+      // Asked even for a frame congestion drops: the caller speaks on, whatever the server reads.
+      const CallerFrame frame = call.conversation->next_frame(now);
+      if (frame.hang_up) return false;
+      if (frame.dtmf) send_dtmf(call, frame.dtmf);
+      payload = frame.audio == CallerFrame::Audio::kLoop
+                    ? audio.frame_base64(call.audio_offset + call.pacer.next_frame())
+                    : settings_.conversation->frame_base64(frame);
+    } else {
+      payload = audio.frame_base64(call.audio_offset + call.pacer.next_frame());
+    }
     if (call.sender.held_bytes() > kCongestedBytes || !fits_send_bound(call, 0)) {
       ++call.record.frames_congested;
       ++stats_.frames_congested;
@@ -347,9 +372,8 @@ void BasicWorker<Client>::send_media(Call& call, TimePoint cutoff, TimePoint now
       continue;
     }
     build_media(call.outgoing, call.record.ids.stream_sid, call.next_sequence(), ++call.chunk,
-                call.pacer.next_timestamp_ms(),
-                audio.frame_base64(call.audio_offset + call.pacer.next_frame()));
-    if (!send_text(call)) return;
+                call.pacer.next_timestamp_ms(), payload);
+    if (!send_text(call)) return true;
     const Nanos lateness = call.pacer.mark_sent(now);
     stats_.lateness.record(lateness);
     const TimePoint origin = settings_.run_started != TimePoint{} ? settings_.run_started : epoch_;
@@ -358,6 +382,17 @@ void BasicWorker<Client>::send_media(Call& call, TimePoint cutoff, TimePoint now
     ++stats_.frames_sent;
   }
   call.record.frames_skipped = call.pacer.skipped_frames();
+  return true;
+}
+
+template <typename Client>
+void BasicWorker<Client>::send_dtmf(Call& call, char digit) {
+  build_dtmf(call.outgoing, call.record.ids.stream_sid, call.next_sequence(), digit);
+  if (!fits_send_bound(call, call.outgoing.size())) {
+    call.unuse_sequence();
+    return;
+  }
+  if (send_text(call)) ++call.record.dtmf_sent;
 }
 
 template <typename Client>
@@ -370,7 +405,11 @@ bool BasicWorker<Client>::send_text(Call& call) {
 }
 
 template <typename Client>
-void BasicWorker<Client>::echo_marks(Call& call, const std::vector<std::string>& names) {
+void BasicWorker<Client>::echo_marks(Call& call, const std::vector<std::string>& names,
+                                     TimePoint now) {
+  // Each mark has played out, whether or not its echo fits: the caller's metrics keep their
+  // arrival order in step with the playback buffer's.
+  if (call.conversation && !names.empty()) call.conversation->on_marks_echoed(now, names.size());
   for (const auto& name : names) {
     build_mark(call.outgoing, call.record.ids.stream_sid, call.next_sequence(), name);
     if (!fits_send_bound(call, call.outgoing.size())) {
@@ -415,14 +454,20 @@ void BasicWorker<Client>::on_message(uint32_t slot, WsMessage message) {
       uint64_t accepted = call.playback.enqueue_audio(now, parsed.message.payload_bytes);
       call.record.server_media_bytes += parsed.message.payload_bytes;
       call.record.playback_dropped_bytes += parsed.message.payload_bytes - accepted;
+      if (call.conversation && accepted > 0 &&
+          media::base64_decode_into(parsed.message.payload_base64, bot_audio_)) {
+        call.conversation->on_bot_media(now, bot_audio_.data(),
+                                        std::min<size_t>(accepted, bot_audio_.size()));
+      }
       break;
     }
     case ServerEvent::kMark: {
       ++call.record.marks_received;
+      if (call.conversation) call.conversation->on_mark(now);
       call.playback.enqueue_mark(now, std::move(parsed.message.mark_name));
       mark_scratch_.clear();
       call.playback.take_due_marks(now, mark_scratch_);
-      echo_marks(call, mark_scratch_);
+      echo_marks(call, mark_scratch_, now);
       if (auto due = call.playback.next_mark_due(); due && *due < call.next_service) {
         schedule(slot, *due);
       }
@@ -430,9 +475,10 @@ void BasicWorker<Client>::on_message(uint32_t slot, WsMessage message) {
     }
     case ServerEvent::kClear: {
       ++call.record.clears_received;
+      if (call.conversation) call.conversation->on_clear(now);
       mark_scratch_.clear();
       call.playback.clear(now, mark_scratch_);
-      echo_marks(call, mark_scratch_);
+      echo_marks(call, mark_scratch_, now);
       break;
     }
   }
@@ -499,6 +545,11 @@ void BasicWorker<Client>::finish(uint32_t slot, Outcome outcome, TimePoint now) 
   }
   call.record.frames_skipped = call.pacer.skipped_frames();
   stats_.frames_skipped += call.record.frames_skipped;
+  if (call.conversation) {
+    call.conversation->finish(now);
+    call.record.audio = call.conversation->result();
+    call.conversation.reset();
+  }
   ++stats_.outcomes[static_cast<size_t>(outcome)];
   stats_.calls.push_back(std::move(call.record));
   call.state = Call::State::kDone;

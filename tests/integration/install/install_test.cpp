@@ -78,8 +78,9 @@ TEST_F(Installed, ACopyWithoutItsShareDirectorySaysWhereItLooked) {
 
 TEST_F(Installed, ManPageRendersTheFlagsAndTheirVariables) {
   std::string output;
-  int status = run_to_end({"env", "MANWIDTH=200", "man", "-l", at("share/man/man1/callsim.1")},
-                          prefix_->path() + "/man.txt", 30, &output);
+  int status =
+      run_to_end({"env", "MANWIDTH=200", "man", "--nj", "-l", at("share/man/man1/callsim.1")},
+                 prefix_->path() + "/man.txt", 30, &output);
   ASSERT_EQ(status, 0) << output;
   EXPECT_EQ(output.rfind("CALLSIM(1)", 0), 0u) << output.substr(0, 200);
   EXPECT_NE(output.find("-c,--concurrent INT=60 (Env:CALLSIM_CONCURRENT)"), std::string::npos)

@@ -255,10 +255,34 @@ TEST(ConversationScript, BargeInSpeaksOverTheBotAndMeasuresTheClear) {
   EXPECT_EQ(histograms.talk_over.max(), 150ms);
 }
 
+// A bot streaming its reply in real time has nothing queued in the pause between two words: the
+// caller, done with its turns, still thinks before hanging up and so hears the reply out.
+TEST(Conversation, AfterTheLastTurnTheCallerHearsOutAReplyThatPauses) {
+  const auto utterances = two_utterances();
+  auto config = conversation_config(utterances);
+  config.caller.turns = 1;
+  AudioHistograms histograms;
+  CallConversation conversation(config, CallRng(1, 0), &histograms);
+  ConversationDriver d(conversation);
+  d.bot_stream(t0 + 1s, 2s, 100ms, 100ms);
+  d.run_until(t0 + 4700ms);
+  ASSERT_EQ(d.when_voice_ended(0), t0 + 4580ms);
+  d.bot_stream(t0 + 5000ms, 500ms, 20ms, 500ms);  // plays 5.0 .. 5.5 s
+  d.bot_stream(t0 + 5800ms, 700ms, 20ms, 700ms);  // after 300 ms of nothing, 5.8 .. 6.5 s
+  d.run_until(t0 + 10s);
+  ASSERT_TRUE(d.hung_up());
+  EXPECT_EQ(d.sent().back().at, t0 + 7100ms);  // 6.5 s + the 600 ms think
+  d.finish();
+  EXPECT_EQ(conversation.result().replies, 1u);
+  // The 300 ms with nothing queued fell inside the bot's utterance (shorter than end_of_turn).
+  EXPECT_EQ(conversation.result().dead_air_count, 1u);
+  EXPECT_EQ(conversation.result().dead_air_total, 300ms);
+}
+
 TEST(ConversationScript, ABotThatNeverClearsTalksOverTheCallerToTheEndOfItsUtterance) {
   const auto utterances = two_utterances();
   const CallerScript script = parse_caller_script(
-      "- barge_in: {after: 300ms}\n- say: {utterance: 1}\n- listen: {timeout: 2s}\n", "s.yaml");
+      "- barge_in: {after: 300ms}\n- say: {utterance: 1}\n- listen: {timeout: 3s}\n", "s.yaml");
   AudioHistograms histograms;
   CallConversation conversation(script_config(utterances, script), CallRng(1, 0), &histograms);
   ConversationDriver d(conversation);
@@ -273,9 +297,10 @@ TEST(ConversationScript, ABotThatNeverClearsTalksOverTheCallerToTheEndOfItsUtter
   // The caller finished (1.78 s) while the bot still talked: an overlapped turn, no latency.
   EXPECT_EQ(r.overlapped_turns, 1u);
   EXPECT_EQ(histograms.reply_latency.count(), 0u);
-  // The listen step ended when the bot's audio had played out; then the script ran out.
+  // The listen step ended when the bot's turn was over (its audio played out at 3.5 s, then
+  // 600 ms of silence); then the script ran out.
   ASSERT_TRUE(d.hung_up());
-  EXPECT_EQ(d.sent().back().at, t0 + 3500ms);
+  EXPECT_EQ(d.sent().back().at, t0 + 4100ms);
 }
 
 TEST(ConversationScript, DtmfKeysGoOutTwoHundredMillisecondsApart) {
@@ -321,14 +346,23 @@ TEST(ConversationScript, ListenEndsWhenTheBotsAudioHasPlayedOut) {
   ConversationDriver d(conversation);
   d.bot_stream(t0 + 200ms, 1500ms, 300ms, 20ms);  // plays 0.2 .. 1.7 s
   d.run_until(t0 + 3s);
-  EXPECT_EQ(d.when_said(1), t0 + 1700ms);  // no think in a script: pause says how long
+  // No think in a script (pause says how long), but the bot's turn is over only after 600 ms of
+  // silence: a bot streaming in real time pauses between words with nothing queued.
+  EXPECT_EQ(d.when_said(1), t0 + 2300ms);
 }
 
-}  // namespace
-}  // namespace callsim::test
-
-namespace callsim::test {
-namespace {
+TEST(ConversationScript, ListenHearsOutABotThatPausesBetweenWords) {
+  const auto utterances = two_utterances();
+  const CallerScript script = parse_caller_script("- listen\n- say: {utterance: 2}\n", "s.yaml");
+  AudioHistograms histograms;
+  CallConversation conversation(script_config(utterances, script), CallRng(1, 0), &histograms);
+  ConversationDriver d(conversation);
+  // Two words streamed in real time with 400 ms between them: 0.2 .. 0.7 s and 1.1 .. 1.7 s.
+  d.bot_stream(t0 + 200ms, 500ms, 20ms, 500ms);
+  d.bot_stream(t0 + 1100ms, 600ms, 20ms, 600ms);
+  d.run_until(t0 + 3s);
+  EXPECT_EQ(d.when_said(1), t0 + 2300ms);
+}
 
 TEST(ConversationScript, AnUtteranceTheTableDoesNotHoldIsSaidAsNothing) {
   const auto utterances = two_utterances();

@@ -70,5 +70,31 @@ TEST(Options, EachBadValueNamesItsFlag) {
   EXPECT_NE(error_of(o).find("--header X-A"), std::string::npos);
 }
 
+TEST(Options, CallerFlagsAreCheckedTogether) {
+  Options o;
+  o.reply_timeout = Nanos(0);
+  EXPECT_EQ(error_of(o), "--reply-timeout must be positive");
+  o = Options{};
+  o.think = "fast";
+  EXPECT_EQ(error_of(o).rfind("--think ", 0), 0u) << error_of(o);
+  o = Options{};
+  o.caller = Options::Caller::kScript;
+  EXPECT_EQ(error_of(o), "--caller script needs --script FILE");
+  o = Options{};
+  o.caller = Options::Caller::kLoop;
+  o.script_path = "s.yaml";
+  EXPECT_EQ(error_of(o), "--script cannot be combined with --caller loop (the caller only loops)");
+  o.script_path.clear();
+  o.utterance_files = {"a.wav"};
+  EXPECT_EQ(error_of(o),
+            "--utterances cannot be combined with --caller loop (the caller only loops)");
+  o = Options{};
+  o.caller = Options::Caller::kLoop;
+  o.turns = 2;
+  EXPECT_EQ(error_of(o), "--turns applies to --caller conversation only");
+  o.caller = Options::Caller::kConversation;
+  EXPECT_EQ(error_of(o), "");
+}
+
 }  // namespace
 }  // namespace callsim
