@@ -114,7 +114,7 @@ void validate(const BotConfig& config) {
     throw InputError("--fault gauge-lag cannot be combined with --fault clamp-reset");
   }
   if (config.slot_ttl < std::chrono::seconds(1)) throw InputError("--slot-ttl must be at least 1s");
-  if (config.heartbeat_interval <= Nanos(0)) throw InputError("--heartbeat must be positive");
+  validate(config.speech);
   if (config.tls_cert_file.empty() != config.tls_key_file.empty()) {
     throw InputError(config.tls_cert_file.empty() ? "--tls-key needs --tls-cert"
                                                   : "--tls-cert needs --tls-key");

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "bot/speech_settings.h"
 #include "core/duration.h"
 #include "core/redis_url.h"
 
@@ -73,8 +74,7 @@ struct BotConfig {
   bool silent = false;  // a pure sink: never sends media, marks or clear
   std::string greeting_path;
   std::string answer_path;
-  std::chrono::milliseconds think{400};  // caller pause → start of the bot's answer
-  Nanos heartbeat_interval = std::chrono::seconds(10);
+  SpeechSettings speech;
 
   // PEM files; both set: every endpoint is served over TLS (wss://, https://) on the one port.
   std::string tls_cert_file;

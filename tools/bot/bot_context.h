@@ -23,6 +23,7 @@ struct BotContext {
   std::string instance_tag;  // tells this process's upgrade slots (ws-<tag>-<n>) from others'
   std::atomic<uint64_t> next_id{1};
   std::atomic<int64_t> open_streams{0};
+  std::atomic<int64_t> serving_calls{0};  // sessions in their conversation (see Session)
   std::atomic<bool> shutting_down{false};
 
   void log(std::string_view line) const {

@@ -77,6 +77,22 @@ CLI::Option* add_duration(CLI::App& app, const std::string& name, Nanos& target,
       ->default_str(format_duration(target));
 }
 
+// A value parsed by `parse`, which throws InputError with a message naming the flag.
+template <typename T, typename Parse>
+CLI::Option* add_parsed(CLI::App& app, const std::string& name, T& target, Parse parse,
+                        const std::string& description) {
+  return app.add_option_function<std::string>(
+      name,
+      [&target, parse](const std::string& text) {
+        try {
+          target = parse(text);
+        } catch (const InputError& e) {
+          throw CLI::ValidationError(e.what());
+        }
+      },
+      description);
+}
+
 // The token itself never appears on the command line, where `ps` would show it.
 std::string auth_token_from(const std::string& variable) {
   const char* value = std::getenv(variable.c_str());
@@ -103,7 +119,8 @@ BotCommand parse_bot_command_line(int argc, const char* const* argv) {
   std::string redis_url;
   std::string listen = "127.0.0.1:5050";
   long long race_window_us = 0;
-  int think_ms = static_cast<int>(config.think.count());
+  SpeechSettings& speech_settings = config.speech;
+  bool no_greeting = false;
   std::vector<std::string> faults;
   std::string auth_token_env;
 
@@ -213,11 +230,65 @@ BotCommand parse_bot_command_line(int argc, const char* const* argv) {
       ->type_name("FILE")
       ->default_str("fixtures/audio/bot-answer.opus")
       ->group(speech);
-  app.add_option("--think-ms", think_ms, "Pause between the caller's last word and the answer")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 600'000).description(""))
+  app.add_flag("--no-greeting", no_greeting, "Do not greet: wait for the caller to speak first")
       ->group(speech);
-  add_duration(app, "--heartbeat", config.heartbeat_interval, "Interval of heartbeat_<n> marks")
+  auto* think =
+      add_parsed(app, "--think", speech_settings.think, parse_think,
+                 "Pause from the end of the caller's turn to the answer: a duration, or "
+                 "MEAN±SPREAD (also MEAN+-SPREAD) drawn uniformly per answer, the same in every "
+                 "run for the same streamSid")
+          ->type_name("DURATION[±DURATION]")
+          ->default_str(speech_settings.think.to_string())
+          ->group(speech);
+  app.add_option_function<int>(
+         "--think-ms",
+         [&speech_settings](int ms) {
+           speech_settings.think = ThinkTime{std::chrono::milliseconds(ms), Nanos(0)};
+         },
+         "The same as --think Nms")
+      ->check(CLI::Range(0, 600'000).description(""))
+      ->excludes(think)
+      ->group(speech);
+  add_duration(app, "--think-per-call", speech_settings.think_per_call,
+               "Load: each answer's pause grows by this for every call served beyond "
+               "--think-knee when it is scheduled")
+      ->group(speech);
+  app.add_option("--think-knee", speech_settings.think_knee,
+                 "Calls served before --think-per-call starts adding")
+      ->capture_default_str()
+      ->check(CLI::Range(0, kMaxThinkKnee).description(""))
+      ->group(speech);
+  auto* speed =
+      add_parsed(app, "--tts-speed", speech_settings.tts_speed, parse_tts_speed,
+                 "How much faster than real time utterances are streamed: 1 = a 20 ms frame per "
+                 "20 ms, 4 = four times faster, 0.8 = slower than real time (dead air)")
+          ->type_name("X")
+          ->default_str("1")
+          ->group(speech);
+  app.add_flag("--tts-burst", speech_settings.tts_burst,
+               "Send each utterance at once, as many TTS bots do")
+      ->excludes(speed)
+      ->group(speech);
+  app.add_option_function<std::string>(
+         "--stall",
+         [&speech_settings](const std::string& text) {
+           try {
+             parse_stall(text, speech_settings);
+           } catch (const InputError& e) {
+             throw CLI::ValidationError(e.what());
+           }
+         },
+         "While speaking, after every EVERY of audio sent, send nothing for FOR (dead air)")
+      ->type_name("EVERY:FOR")
+      ->group(speech);
+  add_parsed(app, "--clear-delay", speech_settings.clear_delay, parse_clear_delay,
+             "From the caller's barge-in to the bot stopping and sending clear; never: talk on "
+             "and never clear")
+      ->type_name("DURATION|never")
+      ->default_str(format_clear_delay(speech_settings.clear_delay))
+      ->group(speech);
+  add_duration(app, "--heartbeat", speech_settings.heartbeat_interval,
+               "Interval of heartbeat_<n> marks")
       ->group(speech);
 
   try {
@@ -227,7 +298,7 @@ BotCommand parse_bot_command_line(int argc, const char* const* argv) {
       config.redis = parse_redis_url(redis_url);
       for (const auto& fault : faults) apply_fault(config, fault);
       config.race_window = std::chrono::microseconds(race_window_us);
-      config.think = std::chrono::milliseconds(think_ms);
+      speech_settings.greet = !no_greeting;
       if (!auth_token_env.empty()) config.auth_token = auth_token_from(auth_token_env);
       validate(config);
     } catch (const InputError& e) {

@@ -178,7 +178,7 @@ CallerMessage ConformanceChecker::check_text(std::string_view text, DeviationSet
       check_dtmf(doc, found);
       break;
     case CallerMessage::Event::kMark:
-      check_mark(doc, found);
+      check_mark(doc, out, found);
       break;
     case CallerMessage::Event::kStop:
       check_stop(doc, found);
@@ -334,7 +334,8 @@ void ConformanceChecker::check_dtmf(const rapidjson::Value& message, DeviationSe
   }
 }
 
-void ConformanceChecker::check_mark(const rapidjson::Value& message, DeviationSet& found) {
+void ConformanceChecker::check_mark(const rapidjson::Value& message, CallerMessage& out,
+                                    DeviationSet& found) {
   check_shape(message,
               {{"event", Kind::kString},
                {"sequenceNumber", Kind::kString},
@@ -346,6 +347,7 @@ void ConformanceChecker::check_mark(const rapidjson::Value& message, DeviationSe
   check_shape(*mark, {{"name", Kind::kString}}, found);
   auto name = string_member(*mark, "name");
   if (!name) return;
+  out.mark_name = std::string(*name);
   // Twilio echoes marks in the order they were sent (played or cleared).
   if (!pending_marks_.empty() && pending_marks_.front() == *name) {
     pending_marks_.pop_front();

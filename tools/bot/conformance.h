@@ -25,6 +25,7 @@ struct CallerMessage {
   std::string call_sid;         // start: start.callSid
   std::string custom_call_sid;  // start: customParameters.CallSid (the webhook's, via TwiML)
   std::vector<uint8_t> audio;   // media: the decoded payload when it is valid base64
+  std::string mark_name;        // mark: mark.name
 };
 
 // Checks one stream's caller messages, in arrival order, against what Twilio sends
@@ -53,7 +54,7 @@ class ConformanceChecker {
   void check_start(const rapidjson::Value& message, CallerMessage& out, DeviationSet& found);
   void check_media(const rapidjson::Value& message, CallerMessage& out, DeviationSet& found);
   void check_dtmf(const rapidjson::Value& message, DeviationSet& found);
-  void check_mark(const rapidjson::Value& message, DeviationSet& found);
+  void check_mark(const rapidjson::Value& message, CallerMessage& out, DeviationSet& found);
   void check_stop(const rapidjson::Value& message, DeviationSet& found);
   void check_stream_sid(const rapidjson::Value& message, DeviationSet& found);
 

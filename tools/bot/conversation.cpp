@@ -1,14 +1,28 @@
 #include "bot/conversation.h"
 
+#include <algorithm>
+#include <cmath>
+
 namespace callsim::bot {
 
-Conversation::Conversation(const Voice& voice, Settings settings, Outbox& out)
-    : voice_(voice), settings_(settings), out_(out) {}
+namespace {
+
+constexpr auto kFrame = media::FrameSource::kFrameDuration;
+
+}  // namespace
+
+Conversation::Conversation(const Voice& voice, SpeechSettings settings, Outbox& out, uint64_t seed,
+                           const std::atomic<int64_t>* serving_calls)
+    : voice_(voice),
+      settings_(std::move(settings)),
+      out_(out),
+      serving_calls_(serving_calls),
+      rng_(0, seed) {}
 
 void Conversation::begin(Clock::time_point now) {
   active_ = true;
   next_heartbeat_ = now + settings_.heartbeat_interval;
-  speak(voice_.greeting.get(), "greeting", now);
+  if (settings_.greet) speak(voice_.greeting.get(), "greeting", now);
 }
 
 void Conversation::speak(const media::FrameSource* clip, std::string mark, Clock::time_point at) {
@@ -16,6 +30,36 @@ void Conversation::speak(const media::FrameSource* clip, std::string mark, Clock
   utterance_mark_ = std::move(mark);
   utterance_start_ = at;
   next_frame_ = 0;
+  // An echo of the previous utterance's mark says nothing about this one's audio.
+  heard_mark_.clear();
+}
+
+size_t Conversation::stalls_before(size_t frame) const {
+  if (settings_.stall_every <= Nanos(0)) return 0;
+  return static_cast<size_t>((frame * Nanos(kFrame)) / settings_.stall_every);
+}
+
+Conversation::Clock::time_point Conversation::frame_due(Clock::time_point start, size_t n) const {
+  Nanos offset{0};
+  if (!settings_.tts_burst) {
+    // Rounded once from the frame's index, so the deadlines do not accumulate rounding errors.
+    offset =
+        Nanos(std::llround(static_cast<double>(n) * Nanos(kFrame).count() / settings_.tts_speed));
+  }
+  return start + offset + stalls_before(n) * settings_.stall_for;
+}
+
+bool Conversation::audible(Clock::time_point now) const {
+  return utterance_ != nullptr || now < heard_until_;
+}
+
+void Conversation::yield(Clock::time_point now) {
+  utterance_ = nullptr;
+  yield_due_.reset();
+  // Twilio drops what it had buffered: the caller hears nothing more of it.
+  heard_until_ = now;
+  heard_mark_.clear();
+  out_.send_clear();
 }
 
 void Conversation::on_caller_audio(const uint8_t* ulaw, size_t bytes, Clock::time_point now) {
@@ -24,33 +68,56 @@ void Conversation::on_caller_audio(const uint8_t* ulaw, size_t bytes, Clock::tim
   if (!active_) return;
   if (speaking && !was_speaking) {
     answer_due_.reset();  // the caller is not done yet
-    if (utterance_) {
-      // Barge-in: stop talking and have Twilio drop what it has buffered of this utterance.
-      utterance_ = nullptr;
+    if (audible(now)) {
       ++barge_ins_;
-      out_.send_clear();
+      out_.note_barge_in();
+      if (!settings_.clear_delay) {
+        // --clear-delay never: the bot talks on over the caller.
+      } else if (*settings_.clear_delay <= Nanos(0)) {
+        yield(now);
+      } else if (!yield_due_) {
+        // A bot slow to notice: it goes on talking, then stops and clears. Interrupting it
+        // again meanwhile does not postpone that.
+        yield_due_ = now + *settings_.clear_delay;
+      }
     }
   } else if (was_speaking && !speaking) {
-    answer_due_ = now + settings_.think;
+    const int64_t serving = serving_calls_ ? serving_calls_->load(std::memory_order_relaxed) : 0;
+    answer_pause_ = settings_.think.draw(rng_) + settings_.load_delay(serving);
+    answer_due_ = now + answer_pause_;
   }
+}
+
+void Conversation::on_mark_echo(std::string_view name, Clock::time_point now) {
+  if (!heard_mark_.empty() && name == heard_mark_) heard_until_ = std::min(heard_until_, now);
 }
 
 void Conversation::on_tick(Clock::time_point now) {
   if (!active_) return;
+  if (yield_due_ && now >= *yield_due_) yield(now);
   if (answer_due_ && now >= *answer_due_) {
+    // A clear still pending goes out first: the old utterance must not play before the answer.
+    if (yield_due_) yield(now);
     ++answers_;
+    out_.note_answer(answer_pause_);
     speak(voice_.answer.get(), "answer_" + std::to_string(answers_), *answer_due_);
     answer_due_.reset();
   }
   if (utterance_) {
-    const auto frame = media::FrameSource::kFrameDuration;
-    while (next_frame_ < utterance_->frame_count() &&
-           now >= utterance_start_ + next_frame_ * frame) {
+    const size_t frames = utterance_->frame_count();
+    while (next_frame_ < frames && now >= frame_due(utterance_start_, next_frame_)) {
       out_.send_media(utterance_->frame_base64(next_frame_));
+      // The caller plays frames back to back from when they arrive.
+      heard_until_ = std::max(heard_until_, now) + kFrame;
       ++next_frame_;
+      if (next_frame_ < frames && stalls_before(next_frame_) > stalls_before(next_frame_ - 1)) {
+        ++stalls_;
+        out_.note_stall();
+      }
     }
-    if (next_frame_ == utterance_->frame_count()) {
+    if (next_frame_ == frames) {
       out_.send_mark(utterance_mark_);
+      heard_mark_ = utterance_mark_;
       utterance_ = nullptr;
     }
   }

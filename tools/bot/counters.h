@@ -2,6 +2,7 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 
@@ -57,7 +58,9 @@ namespace callsim::bot {
   X(frames_dropped)           /* outbound frames skipped because the caller did not read */        \
   X(marks_sent)               /* outbound `mark` messages, heartbeats included */                  \
   X(clears_sent)              /* outbound `clear` messages (barge-in) */                           \
-  X(answers)                  /* answers spoken after the caller paused */
+  X(answers)                  /* answers spoken after the caller paused */                         \
+  X(barge_ins)                /* callers starting to speak while the bot could still be heard */   \
+  X(stalls)                   /* --stall gaps begun in the middle of an utterance */
 
 // Ways a caller's message can differ from what Twilio sends (fact sheet §3). A message adds one
 // to each kind it shows, so a message with two missing fields counts once under missing_field.
@@ -93,6 +96,20 @@ struct Counters {
   CALLSIM_BOT_COUNTERS(CALLSIM_BOT_FIELD)
 #undef CALLSIM_BOT_FIELD
   std::array<std::atomic<uint64_t>, kDeviationKinds> deviations{};
+  // The pauses the answers were spoken after (think draw + load), in nanoseconds.
+  std::atomic<uint64_t> think_applied{0};
+  std::atomic<uint64_t> think_total_ns{0};
+  std::atomic<uint64_t> think_max_ns{0};
+
+  void note_think(std::chrono::nanoseconds pause) {
+    const auto ns = static_cast<uint64_t>(pause.count());
+    think_total_ns += ns;
+    uint64_t max = think_max_ns.load();
+    while (ns > max && !think_max_ns.compare_exchange_weak(max, ns)) {
+    }
+    // Last, so a reader that sees the count sees the pause in the max and total.
+    think_applied++;
+  }
 
   void count(Deviation d) {
     deviations[static_cast<size_t>(d)]++;

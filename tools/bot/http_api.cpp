@@ -263,6 +263,59 @@ void HttpApi<Config>::stream_status(const Connection& con, const std::optional<F
 template class HttpApi<PlainServerConfig>;
 template class HttpApi<TlsServerConfig>;
 
+namespace {
+
+// The speech settings in force and what they did, so a test of callsim's voice metrics can
+// compare what callsim measured with what the bot applied.
+void write_speech(rapidjson::Writer<rapidjson::StringBuffer>& w, const BotContext& context) {
+  const SpeechSettings& speech = context.config.speech;
+  const Counters& counters = context.counters;
+  w.StartObject();
+  w.Key("voiced");
+  w.Bool(!context.config.silent);
+  w.Key("serving_calls");
+  w.Int64(context.serving_calls.load());
+  w.Key("greeting");
+  w.Bool(speech.greet);
+  w.Key("think");
+  w.String(speech.think.to_string().c_str());
+  w.Key("think_per_call");
+  w.String(format_duration(speech.think_per_call).c_str());
+  w.Key("think_knee");
+  w.Int(speech.think_knee);
+  w.Key("tts_speed");
+  w.Double(speech.tts_speed);
+  w.Key("tts_burst");
+  w.Bool(speech.tts_burst);
+  w.Key("stall");
+  w.String(format_stall(speech).c_str());
+  w.Key("clear_delay");
+  w.String(format_clear_delay(speech.clear_delay).c_str());
+  w.Key("answers");
+  w.Uint64(counters.answers.load());
+  w.Key("barge_ins");
+  w.Uint64(counters.barge_ins.load());
+  w.Key("clears_sent");
+  w.Uint64(counters.clears_sent.load());
+  w.Key("stalls");
+  w.Uint64(counters.stalls.load());
+  // Read count first: note_think() adds to it last, so max and total cover at least it.
+  const uint64_t count = counters.think_applied.load();
+  const uint64_t total_ns = counters.think_total_ns.load();
+  w.Key("think_applied");
+  w.StartObject();
+  w.Key("count");
+  w.Uint64(count);
+  w.Key("max_ms");
+  w.Double(static_cast<double>(counters.think_max_ns.load()) / 1e6);
+  w.Key("mean_ms");
+  w.Double(count == 0 ? 0.0 : static_cast<double>(total_ns) / 1e6 / static_cast<double>(count));
+  w.EndObject();
+  w.EndObject();
+}
+
+}  // namespace
+
 std::string health_details_json(const BotContext& context) {
   const BotConfig& config = context.config;
   rapidjson::StringBuffer buffer;
@@ -305,6 +358,8 @@ std::string health_details_json(const BotContext& context) {
   w.Bool(!config.auth_token.empty());
   w.Key("no_start_timeout");
   w.String(format_duration(config.no_start_timeout).c_str());
+  w.Key("speech");
+  write_speech(w, context);
   w.Key("counters");
   w.StartObject();
   context.counters.visit([&](const char* name, uint64_t value) {

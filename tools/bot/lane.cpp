@@ -55,7 +55,8 @@ class BasicLane<Config>::Stream : public SessionPort {
 template <typename Config>
 BasicLane<Config>::BasicLane(BotContext& context, std::shared_ptr<asio::ssl::context> tls)
     : context_(context),
-      session_context_{context.config, context.counters, context.ledger, context.voice},
+      session_context_{context.config, context.counters, context.ledger, context.voice,
+                       context.serving_calls},
       http_(context, io_),
       tick_timer_(io_) {
   server_.clear_access_channels(websocketpp::log::alevel::all);
@@ -67,6 +68,12 @@ BasicLane<Config>::BasicLane(BotContext& context, std::shared_ptr<asio::ssl::con
     int one = 1;
     ::setsockopt(acceptor->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
     return websocketpp::lib::error_code();
+  });
+  // Speech is many small writes: Nagle would hold a reply's first frame back until the
+  // previous write is acknowledged (tens of ms with delayed ACKs), adding to every latency.
+  server_.set_tcp_pre_init_handler([this](websocketpp::connection_hdl hdl) {
+    asio::error_code ec;
+    server_.get_con_from_hdl(hdl)->get_raw_socket().set_option(asio::ip::tcp::no_delay(true), ec);
   });
   server_.set_validate_handler(
       [this](websocketpp::connection_hdl hdl) { return on_validate(hdl); });

@@ -13,6 +13,12 @@ namespace callsim::bot {
 
 namespace {
 
+uint64_t fnv1a64(std::string_view text) {
+  uint64_t hash = 0xcbf29ce484222325ull;
+  for (unsigned char c : text) hash = (hash ^ c) * 0x100000001b3ull;
+  return hash;
+}
+
 std::string json_quote(std::string_view text) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
@@ -31,7 +37,16 @@ Session::Session(const SessionContext& context, SessionPort& port, Clock::time_p
       last_media_(opened),
       flood_refilled_(opened) {}
 
-Session::~Session() = default;
+Session::~Session() {
+  set_state(State::kEnded);
+}
+
+void Session::set_state(State next) {
+  const bool was_serving = state_ == State::kServing;
+  const bool serving = next == State::kServing;
+  if (was_serving != serving) context_.serving_calls += serving ? 1 : -1;
+  state_ = next;
+}
 
 bool Session::within_rate(Clock::time_point now) {
   double elapsed = std::chrono::duration<double>(now - flood_refilled_).count();
@@ -70,13 +85,16 @@ void Session::on_text(std::string_view text, Clock::time_point now) {
       break;
     case CallerMessage::Event::kMark:
       if (state_ == State::kBusyPrompt) finish("busy", 1013, "all agents are busy");
+      if (state_ == State::kServing && conversation_) {
+        conversation_->on_mark_echo(message.mark_name, now);
+      }
       break;
     case CallerMessage::Event::kStop:
       if (state_ == State::kServing || state_ == State::kAdmitting) {
         outcome_ = "completed";
         end_slot(EndEvent::kStop);
         if (conversation_) conversation_->end();
-        state_ = State::kEnded;
+        set_state(State::kEnded);
         linger_until_ = now + kLingerAfterStop;
       }
       break;
@@ -163,7 +181,7 @@ void Session::handle_start(const CallerMessage& start, Clock::time_point now) {
         finish("duplicate", 1008, "duplicate CallSid");
         return;
       }
-      state_ = State::kAdmitting;
+      set_state(State::kAdmitting);
       port_.request_admission(call_sid_);
       return;
   }
@@ -186,16 +204,15 @@ void Session::on_admission(Verdict verdict, std::shared_ptr<Slot> slot, Clock::t
 }
 
 void Session::serve(Clock::time_point now) {
-  state_ = State::kServing;
+  set_state(State::kServing);
   outcome_ = "hangup";
   last_media_ = now;
   served_at_ = now;
   if (context_.voice) {
-    Conversation::Settings settings;
-    settings.think = context_.config.think;
-    settings.heartbeat_interval = context_.config.heartbeat_interval;
     Outbox& outbox = *this;
-    conversation_.emplace(*context_.voice, settings, outbox);
+    // Seeded by the streamSid: a call draws the same pauses in every run.
+    conversation_.emplace(*context_.voice, context_.config.speech, outbox, fnv1a64(stream_sid_),
+                          &context_.serving_calls);
     conversation_->begin(now);
   }
 }
@@ -203,7 +220,7 @@ void Session::serve(Clock::time_point now) {
 void Session::play_busy_prompt(Clock::time_point now) {
   // A real IVR's "all agents are busy": the server speaks first, so only the capacity close
   // code, not silence, tells the caller it was turned away.
-  state_ = State::kBusyPrompt;
+  set_state(State::kBusyPrompt);
   outcome_ = "busy";
   const media::FrameSource& clip = *context_.voice->greeting;
   const size_t frames = std::min<size_t>(clip.frame_count(), kBusyPromptFrames);
@@ -215,7 +232,7 @@ void Session::play_busy_prompt(Clock::time_point now) {
 
 void Session::finish(const char* outcome, uint16_t close_code, const std::string& reason) {
   outcome_ = outcome;
-  state_ = State::kEnded;
+  set_state(State::kEnded);
   closing_ = true;
   if (conversation_) conversation_->end();
   port_.close(close_code, reason);
@@ -235,11 +252,7 @@ void Session::on_tick(Clock::time_point now) {
       }
       break;
     case State::kServing:
-      if (conversation_) {
-        uint64_t answers = conversation_->answers();
-        conversation_->on_tick(now);
-        context_.counters.answers += conversation_->answers() - answers;
-      }
+      if (conversation_) conversation_->on_tick(now);
       if (config.faults.early_release > Nanos(0) && !released_early_ &&
           now - served_at_ >= config.faults.early_release) {
         // The service thinks the call is done; the caller is still talking.
@@ -254,7 +267,7 @@ void Session::on_tick(Clock::time_point now) {
         outcome_ = "idle-released";
         end_slot(EndEvent::kIdle);
         if (conversation_) conversation_->end();
-        state_ = State::kEnded;
+        set_state(State::kEnded);
       }
       break;
     case State::kEnded:
@@ -278,7 +291,7 @@ void Session::on_closed(Clock::time_point, uint16_t local_close_code) {
   }
   if (conversation_) conversation_->end();
   end_slot(EndEvent::kClose);
-  if (state_ != State::kAdmitting) state_ = State::kEnded;
+  if (state_ != State::kAdmitting) set_state(State::kEnded);
 }
 
 std::string Session::summary(Clock::time_point now) const {
@@ -321,6 +334,19 @@ void Session::send_clear() {
   out_ += "}";
   port_.send_text(out_);
   context_.counters.clears_sent++;
+}
+
+void Session::note_answer(Nanos pause) {
+  context_.counters.answers++;
+  context_.counters.note_think(pause);
+}
+
+void Session::note_barge_in() {
+  context_.counters.barge_ins++;
+}
+
+void Session::note_stall() {
+  context_.counters.stalls++;
 }
 
 }  // namespace callsim::bot

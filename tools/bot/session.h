@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -34,6 +35,8 @@ struct SessionContext {
   Counters& counters;
   SlotLedger& ledger;
   const Voice* voice;  // null when --silent
+  // Streams being served (state kServing) across the bot: the load in --think-per-call.
+  std::atomic<int64_t>& serving_calls;
 };
 
 // One Media Streams WebSocket, as a production bot handles it: wait for `start` (closing 1000
@@ -79,6 +82,8 @@ class Session : private Outbox {
     kEnded,       // stopped, refused or released: reads on, says nothing
   };
 
+  // Every state change goes through here, so serving_calls counts kServing exactly.
+  void set_state(State next);
   void handle_start(const CallerMessage& start, Clock::time_point now);
   void serve(Clock::time_point now);
   void play_busy_prompt(Clock::time_point now);
@@ -90,6 +95,9 @@ class Session : private Outbox {
   void send_media(std::string_view payload_base64) override;
   void send_mark(std::string_view name) override;
   void send_clear() override;
+  void note_answer(Nanos pause) override;
+  void note_barge_in() override;
+  void note_stall() override;
 
   const SessionContext& context_;
   SessionPort& port_;

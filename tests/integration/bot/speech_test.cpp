@@ -93,8 +93,8 @@ class Speech : public ::testing::Test {
       c.silent = false;
       c.greeting_path = greeting_path_;
       c.answer_path = answer_path_;
-      c.think = std::chrono::milliseconds(100);
-      c.heartbeat_interval = std::chrono::seconds(600);
+      c.speech.think = ThinkTime{std::chrono::milliseconds(100), Nanos(0)};
+      c.speech.heartbeat_interval = std::chrono::seconds(600);
       if (more) more(c);
     };
   }
@@ -185,7 +185,7 @@ TEST_F(Speech, CallerTalkingOverTheGreetingGetsAClear) {
 
 TEST_F(Speech, HeartbeatMarksKeepCounting) {
   BotUnderTest bot(
-      voiced([](BotConfig& c) { c.heartbeat_interval = std::chrono::milliseconds(100); }));
+      voiced([](BotConfig& c) { c.speech.heartbeat_interval = std::chrono::milliseconds(100); }));
   TwilioCalls callers(bot.port());
   size_t call = place_call(callers, 1);
   const std::string stream = stream_sid(1);
@@ -205,7 +205,7 @@ TEST_F(Speech, HeartbeatMarksKeepCounting) {
 TEST_F(Speech, SilentBotSendsNothing) {
   BotUnderTest bot(voiced([](BotConfig& c) {
     c.silent = true;
-    c.heartbeat_interval = std::chrono::milliseconds(50);
+    c.speech.heartbeat_interval = std::chrono::milliseconds(50);
   }));
   TwilioCalls callers(bot.port());
   size_t call = place_call(callers, 1);
