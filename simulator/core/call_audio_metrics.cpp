@@ -28,9 +28,19 @@ void CallAudioMetrics::on_caller_voice_started(TimePoint now, const BotPlayout& 
     TurnRecord unanswered = turn_;
     close_turn(unanswered);
   }
-  if (barge_open_ || !playout.in_utterance() || !playout.voiced_ahead()) return;
+  if (barge_open_ || barge_undecided_ || !playout.in_utterance()) return;
+  if (playout.voiced_ahead()) {
+    open_barge_in(now);
+  } else {
+    barge_undecided_ = true;
+    barge_start_ = now;
+  }
+}
+
+void CallAudioMetrics::open_barge_in(TimePoint caller_started) {
+  barge_undecided_ = false;
   barge_open_ = true;
-  barge_start_ = now;
+  barge_start_ = caller_started;
   ++result_.barge_ins;
 }
 
@@ -60,7 +70,14 @@ void CallAudioMetrics::close_turn(TurnRecord turn) {
   if (result_.turns.size() < config_.max_turn_records) result_.turns.push_back(turn);
 }
 
-void CallAudioMetrics::on_voice_started(TimePoint at, bool) {
+void CallAudioMetrics::on_voice_started(TimePoint at, bool new_utterance) {
+  if (barge_undecided_) {
+    if (new_utterance) {
+      barge_undecided_ = false;  // unreachable: the old utterance's end came first
+    } else {
+      open_barge_in(barge_start_);
+    }
+  }
   if (!result_.greeted) {
     result_.greeted = true;
     if (start_sent_ != TimePoint{}) {
@@ -82,6 +99,10 @@ void CallAudioMetrics::tick(TimePoint now) {
 }
 
 void CallAudioMetrics::on_utterance_ended(TimePoint last_voiced, bool cleared) {
+  // A bot that clears in the pause was cut off by the caller; one whose utterance simply ended
+  // there had finished before the caller spoke.
+  if (barge_undecided_ && cleared) open_barge_in(barge_start_);
+  barge_undecided_ = false;
   if (barge_open_) close_barge_in(last_voiced, cleared);
 }
 
@@ -129,6 +150,7 @@ void CallAudioMetrics::finish(TimePoint now, const BotPlayout& playout) {
   tick(now);
   // A turn still inside its reply timeout at hang-up was cut short, not unanswered.
   turn_open_ = false;
+  barge_undecided_ = false;  // hung up inside the pause: no evidence either way
   if (barge_open_) close_barge_in(playout.voice_playing() ? now : playout.last_voiced_end(), false);
   result_.marks_never_echoed = mark_count_;
 }

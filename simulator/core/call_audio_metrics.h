@@ -62,8 +62,11 @@ struct CallAudioResult {
 //   already talking when the caller finishes makes an overlapped turn, with no latency;
 // - dead air: see BotPlayout (dry spells inside a bot utterance);
 // - barge-in: the caller's voice starts while the bot is in an utterance with voiced audio still
-//   playing or queued. Clear latency: to the bot's `clear`; talk-over: to the end of the voiced
-//   audio the caller heard (cut by the clear, or the utterance's natural end without one);
+//   playing or queued. A bot streaming in real time has nothing queued in the pauses between its
+//   words, so a caller starting in such a pause is a barge-in once the bot's utterance goes on
+//   or the bot clears it, and not one when the utterance turns out to have ended there. Clear
+//   latency: to the bot's `clear`; talk-over: to the end of the voiced audio the caller heard
+//   (cut by the clear, or the utterance's natural end without one);
 // - marks: arrival -> echo, and marks never echoed.
 class CallAudioMetrics final : public PlayoutListener {
  public:
@@ -95,6 +98,7 @@ class CallAudioMetrics final : public PlayoutListener {
 
  private:
   void close_turn(TurnRecord turn);
+  void open_barge_in(TimePoint caller_started);
   void close_barge_in(TimePoint voice_stopped, bool cleared);
 
   Config config_;
@@ -104,6 +108,8 @@ class CallAudioMetrics final : public PlayoutListener {
   bool turn_open_ = false;
   TurnRecord turn_;
   bool barge_open_ = false;
+  // The caller started in a pause inside the bot's utterance: undecided until it goes on or ends.
+  bool barge_undecided_ = false;
   TimePoint barge_start_{};
   TimePoint clear_at_{};
   // Arrival times of marks not yet echoed, oldest first: marks echo strictly in order, so a ring

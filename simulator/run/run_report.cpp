@@ -379,8 +379,8 @@ void write_histogram(JsonWriter& w, const LatencyHistogram& h) {
   for (auto [name, value] :
        {std::pair{"min_ms", h.min()}, std::pair{"mean_ms", h.mean()},
         std::pair{"p50_ms", h.percentile(50)}, std::pair{"p90_ms", h.percentile(90)},
-        std::pair{"p99_ms", h.percentile(99)}, std::pair{"p999_ms", h.percentile(99.9)},
-        std::pair{"max_ms", h.max()}}) {
+        std::pair{"p95_ms", h.percentile(95)}, std::pair{"p99_ms", h.percentile(99)},
+        std::pair{"p999_ms", h.percentile(99.9)}, std::pair{"max_ms", h.max()}}) {
     field(w, name, value.count() / 1e6);
   }
   key(w, "buckets");

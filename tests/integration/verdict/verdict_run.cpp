@@ -168,6 +168,11 @@ VerdictRun run_callsim_against_bot(const std::vector<std::string>& bot_args,
   RedisServer redis(RedisServer::Options{/*tcp=*/false, /*password=*/""});
 
   const std::string port_file = dir.path() + "/bot.port";
+  // A test that gives a --cap of its own (a load above kCap) gives it to both programs.
+  const auto given_cap = std::find(bot_args.begin(), bot_args.end(), "--cap");
+  const std::string cap = given_cap != bot_args.end() && given_cap + 1 != bot_args.end()
+                              ? *(given_cap + 1)
+                              : std::to_string(kCap);
   std::vector<std::string> bot_argv = {kBot,
                                        "--listen",
                                        "127.0.0.1:0",
@@ -175,13 +180,12 @@ VerdictRun run_callsim_against_bot(const std::vector<std::string>& bot_args,
                                        port_file,
                                        "--redis",
                                        redis.unix_url(),
-                                       "--cap",
-                                       std::to_string(kCap),
                                        "--quiet",
                                        "--greeting",
                                        kAudio + "bot-greeting.opus",
                                        "--answer",
                                        kAudio + "bot-answer.opus"};
+  if (given_cap == bot_args.end()) bot_argv.insert(bot_argv.end(), {"--cap", cap});
   bot_argv.insert(bot_argv.end(), bot_args.begin(), bot_args.end());
   ChildProcess bot(bot_argv, dir.path() + "/bot.txt");
   std::string port;
@@ -201,7 +205,7 @@ VerdictRun run_callsim_against_bot(const std::vector<std::string>& bot_args,
 
   const std::string report = dir.path() + "/report.json";
   std::vector<std::string> callsim_argv = {
-      kCallsim, "--redis", redis.unix_url(), "--cap", std::to_string(kCap), "--fixture",
+      kCallsim, "--redis", redis.unix_url(), "--cap", cap, "--fixture",
       kAudio + "caller-question.opus", "--progress", "off",
       // Tests run side by side on two cores: a descheduled generator must not turn the run
       // INVALID, which would hide the verdicts these tests are about.

@@ -255,6 +255,61 @@ TEST(ConversationScript, BargeInSpeaksOverTheBotAndMeasuresTheClear) {
   EXPECT_EQ(histograms.talk_over.max(), 150ms);
 }
 
+// A bot streaming in real time has nothing queued in the pauses between its words. The caller
+// starting in such a pause barged in if the bot's utterance goes on, or the bot clears it...
+TEST(ConversationScript, BargingInWhereTheBotPausesCountsOnceItsUtteranceGoesOn) {
+  const auto utterances = two_utterances();
+  const CallerScript script = parse_caller_script(
+      "- barge_in: {after: 300ms}\n- say: {utterance: 1}\n- listen: {timeout: 2s}\n", "s.yaml");
+  AudioHistograms histograms;
+  CallConversation conversation(script_config(utterances, script), CallRng(1, 0), &histograms);
+  ConversationDriver d(conversation);
+  d.bot_audio(t0 + 500ms, 300ms, true);  // a word, 0.5 .. 0.8 s; the caller starts at 0.8 s
+  d.bot_audio(t0 + 1s, 1s, true);        // the next after a 200 ms pause, 1.0 .. 2.0 s
+  d.run_until(t0 + 5s);
+  d.finish();
+  ASSERT_EQ(d.when_said(0), t0 + 800ms);
+  const CallAudioResult& r = conversation.result();
+  EXPECT_EQ(r.barge_ins, 1u);
+  EXPECT_EQ(r.barge_ins_cleared, 0u);
+  EXPECT_EQ(r.talk_over_total, 1200ms);
+}
+
+TEST(ConversationScript, BargingInWhereTheBotPausesCountsWhenTheBotClears) {
+  const auto utterances = two_utterances();
+  const CallerScript script = parse_caller_script(
+      "- barge_in: {after: 300ms}\n- say: {utterance: 1}\n- listen: {timeout: 2s}\n", "s.yaml");
+  AudioHistograms histograms;
+  CallConversation conversation(script_config(utterances, script), CallRng(1, 0), &histograms);
+  ConversationDriver d(conversation);
+  d.bot_audio(t0 + 500ms, 300ms, true);
+  d.bot_clear(t0 + 950ms);
+  d.run_until(t0 + 5s);
+  d.finish();
+  const CallAudioResult& r = conversation.result();
+  EXPECT_EQ(r.barge_ins, 1u);
+  EXPECT_EQ(r.barge_ins_cleared, 1u);
+  EXPECT_EQ(histograms.clear_latency.max(), 150ms);
+  EXPECT_EQ(r.talk_over_total, 0ms);  // nothing of the bot played over the caller
+}
+
+// ...and did not when the bot's utterance turns out to have ended at that pause.
+TEST(ConversationScript, SpeakingWhereTheBotsUtteranceEndedIsNoBargeIn) {
+  const auto utterances = two_utterances();
+  const CallerScript script = parse_caller_script(
+      "- barge_in: {after: 300ms}\n- say: {utterance: 1}\n- listen: {timeout: 2s}\n", "s.yaml");
+  AudioHistograms histograms;
+  CallConversation conversation(script_config(utterances, script), CallRng(1, 0), &histograms);
+  ConversationDriver d(conversation);
+  d.bot_audio(t0 + 500ms, 300ms, true);
+  d.run_until(t0 + 5s);
+  d.finish();
+  const CallAudioResult& r = conversation.result();
+  EXPECT_EQ(r.barge_ins, 0u);
+  EXPECT_EQ(histograms.talk_over.count(), 0u);
+  EXPECT_EQ(histograms.clear_latency.count(), 0u);
+}
+
 // A bot streaming its reply in real time has nothing queued in the pause between two words: the
 // caller, done with its turns, still thinks before hanging up and so hears the reply out.
 TEST(Conversation, AfterTheLastTurnTheCallerHearsOutAReplyThatPauses) {
