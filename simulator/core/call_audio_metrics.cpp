@@ -71,6 +71,7 @@ void CallAudioMetrics::close_turn(TurnRecord turn) {
 }
 
 void CallAudioMetrics::on_voice_started(TimePoint at, bool new_utterance) {
+  if (new_utterance) utterance_start_ = at;
   if (barge_undecided_) {
     if (new_utterance) {
       barge_undecided_ = false;  // unreachable: the old utterance's end came first
@@ -99,6 +100,7 @@ void CallAudioMetrics::tick(TimePoint now) {
 }
 
 void CallAudioMetrics::on_utterance_ended(TimePoint last_voiced, bool cleared) {
+  result_.bot_speech_total += std::max(Nanos(0), Nanos(last_voiced - utterance_start_));
   // A bot that clears in the pause was cut off by the caller; one whose utterance simply ended
   // there had finished before the caller spoke.
   if (barge_undecided_ && cleared) open_barge_in(barge_start_);
@@ -151,6 +153,10 @@ void CallAudioMetrics::finish(TimePoint now, const BotPlayout& playout) {
   // A turn still inside its reply timeout at hang-up was cut short, not unanswered.
   turn_open_ = false;
   barge_undecided_ = false;  // hung up inside the pause: no evidence either way
+  if (playout.in_utterance()) {
+    const TimePoint heard_until = playout.voice_playing() ? now : playout.last_voiced_end();
+    result_.bot_speech_total += std::max(Nanos(0), Nanos(heard_until - utterance_start_));
+  }
   if (barge_open_) close_barge_in(playout.voice_playing() ? now : playout.last_voiced_end(), false);
   result_.marks_never_echoed = mark_count_;
 }

@@ -43,6 +43,9 @@ struct CallAudioResult {
   uint64_t dead_air_count = 0;
   Nanos dead_air_total{0};
   Nanos dead_air_longest{0};
+  // How long the bot's utterances lasted as heard, first voiced audio to last (pauses and dead
+  // air included): what dead air is a share of.
+  Nanos bot_speech_total{0};
   uint64_t barge_ins = 0;
   uint64_t barge_ins_cleared = 0;  // the bot sent `clear` before its utterance ended
   Nanos talk_over_total{0};
@@ -107,6 +110,7 @@ class CallAudioMetrics final : public PlayoutListener {
   TimePoint start_sent_{};
   bool turn_open_ = false;
   TurnRecord turn_;
+  TimePoint utterance_start_{};
   bool barge_open_ = false;
   // The caller started in a pause inside the bot's utterance: undecided until it goes on or ends.
   bool barge_undecided_ = false;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "core/load_plan.h"
 #include "core/think_time.h"
 #include "core/url.h"
@@ -12,6 +14,23 @@ int64_t Options::total_calls() const {
   if (calls > 0) return calls;
   if (rate > 0) return LoadPlan::arrivals_within(rate, duration);
   return concurrent;
+}
+
+std::vector<Threshold> thresholds_of(const Options& o) {
+  std::vector<Threshold> given;
+  for (const auto& text : o.thresholds) given.push_back(parse_threshold(text));
+  std::vector<Threshold> all;
+  if (!o.slo.empty()) {
+    for (const auto& text : slo_preset(o.slo)) {
+      Threshold preset = parse_threshold(text, "--slo " + o.slo);
+      const bool replaced = std::any_of(given.begin(), given.end(), [&](const Threshold& t) {
+        return t.metric == preset.metric && t.statistic_name() == preset.statistic_name();
+      });
+      if (!replaced) all.push_back(std::move(preset));
+    }
+  }
+  all.insert(all.end(), given.begin(), given.end());
+  return all;
 }
 
 void validate(const Options& o) {
@@ -137,6 +156,7 @@ void validate(const Options& o) {
       }
     }
   }
+  thresholds_of(o);  // throws on the first bad --threshold or an unknown --slo
 }
 
 }  // namespace callsim

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "duration.h"
+#include "threshold.h"
 
 namespace callsim {
 
@@ -66,6 +67,9 @@ struct Options {
 
   // --- verdict: the server's cap and its gauge ---
   int cap = 50;
+  // --- thresholds (core/threshold.h): each is a check of its own ---
+  std::vector<std::string> thresholds;  // --threshold, as given
+  std::string slo;                      // --slo preset, whose thresholds join --threshold's
   std::string redis_url = "redis://127.0.0.1:6379/0";
   std::string gauge = "calls:active_count";  // see --help for the forms; "none" = no Redis
   Nanos gauge_interval{0};                   // 0: 1 ms for Redis gauges, 50 ms for HTTP ones
@@ -87,6 +91,7 @@ struct Options {
   std::string csv_calls_path;  // one CSV row per call; empty = none
   enum class Color { kAuto, kNever, kAlways } color = Color::kAuto;
   bool quiet = false;    // print the verdict line only
+  bool silent = false;   // print nothing (no flag: `capacity` prints its own table per step)
   bool verbose = false;  // every section of the summary, even the ones with nothing to say
   std::vector<std::string> command_line;  // argv as typed, for the summary's rerun line
 
@@ -99,5 +104,9 @@ struct Options {
 
 // Throws InputError naming the flag when a value or a combination cannot work.
 void validate(const Options& options);
+
+// --threshold's and --slo's thresholds, parsed (InputError names the bad one). A --threshold on
+// the same metric and statistic as one of the preset's replaces it: the preset is a default.
+std::vector<Threshold> thresholds_of(const Options& options);
 
 }  // namespace callsim

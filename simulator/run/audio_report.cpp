@@ -49,6 +49,11 @@ AudioTotals audio_totals(const std::vector<CallRecord>& calls) {
     t.calls_with_dead_air += a.dead_air_count > 0;
     t.dead_air_total += a.dead_air_total;
     t.dead_air_longest = std::max(t.dead_air_longest, a.dead_air_longest);
+    t.bot_speech_total += a.bot_speech_total;
+    if (c.admitted()) {
+      ++t.admitted_streamed_calls;
+      t.admitted_greeted_calls += a.greeted;
+    }
     t.barge_ins += a.barge_ins;
     t.barge_ins_cleared += a.barge_ins_cleared;
     t.marks_never_echoed += a.marks_never_echoed;

@@ -19,6 +19,9 @@ struct AudioTotals {
   uint64_t calls_with_dead_air = 0;
   Nanos dead_air_total{0};
   Nanos dead_air_longest{0};
+  Nanos bot_speech_total{0};
+  uint64_t admitted_streamed_calls = 0;  // admitted calls whose `start` was sent
+  uint64_t admitted_greeted_calls = 0;
   uint64_t barge_ins = 0;
   uint64_t barge_ins_cleared = 0;
   uint64_t marks_never_echoed = 0;

@@ -12,7 +12,9 @@
 
 #include "core/errors.h"
 #include "core/exit_codes.h"
+#include "core/threshold.h"
 #include "run/audio_command.h"
+#include "run/capacity_command.h"
 #include "run/cli_words.h"
 #include "run/run_command.h"
 #include "run/settings_sources.h"
@@ -20,6 +22,23 @@
 namespace callsim {
 
 namespace {
+
+std::string threshold_metric_list() {
+  std::string out;
+  for (const auto& m : threshold_metrics()) {
+    out += (out.empty() ? "" : ", ") + std::string(m.name);
+    out += m.latency && m.counted ? " (pN/max/min/mean, rate/count)"
+           : m.latency            ? " (pN/max/min/mean)"
+                                  : " (rate/count)";
+  }
+  return out;
+}
+
+std::string join_presets(const char* name) {
+  std::string out;
+  for (const auto& t : slo_preset(name)) out += (out.empty() ? "" : ", ") + t;
+  return out;
+}
 
 CLI::Option* add_duration(CLI::App& app, const std::string& name, Nanos& target,
                           const std::string& description) {
@@ -275,6 +294,18 @@ void add_run_options(CLI::App& app, Options& o) {
       ->capture_default_str()
       ->check(CLI::Range(1, 1'000'000).description(""))
       ->group(verdict);
+  app.add_option("--threshold", o.thresholds,
+                 "Judge the run against METRIC.STATISTIC<LIMIT (repeatable; also <=, >, >=), e.g. "
+                 "reply_latency.p95<1200ms, ttfa.p99<2s, no_reply_turns.rate<1%, "
+                 "failed_calls.count<1; a breach fails the run (exit 1). Metrics: " +
+                     threshold_metric_list())
+      ->type_name("EXPR")
+      ->group(verdict);
+  app.add_option("--slo", o.slo,
+                 "Apply a preset of thresholds: voice (" + join_presets("voice") +
+                     "); a --threshold on the same metric and statistic replaces the preset's")
+      ->type_name("PRESET")
+      ->group(verdict);
   app.add_option("--redis", o.redis_url,
                  "Redis holding the gauge: redis://[:password@]host:port/db or unix:///path.sock")
       ->type_name("URL")
@@ -422,6 +453,8 @@ ParsedCommand parse_command_line(int argc, char** argv) {
   app.add_subcommand("run", "Place calls and judge the server (the default)")->fallthrough();
   auto audio_args = std::make_shared<AudioCommandArgs>();
   CLI::App* audio = add_audio_subcommand(app, *audio_args);
+  auto capacity_args = std::make_shared<CapacityArgs>();
+  CLI::App* capacity = add_capacity_subcommand(app, *capacity_args);
 
   ParsedCommand parsed;
   try {
@@ -429,9 +462,11 @@ ParsedCommand parse_command_line(int argc, char** argv) {
   } catch (const CLI::CallForHelp&) {
     // `callsim run --help` is the run's options (the top level's), `callsim audio --help` only
     // the audio command's.
-    const std::string help = audio->parsed() ? audio->help()
-                                             : app.get_formatter()->make_help(
-                                                   &app, "callsim", CLI::AppFormatMode::Normal);
+    const std::string help =
+        audio->parsed() ? audio->help()
+        : capacity->parsed()
+            ? capacity->help()
+            : app.get_formatter()->make_help(&app, "callsim", CLI::AppFormatMode::Normal);
     std::fputs(help.c_str(), stdout);
     parsed.exit_code = kExitPass;
     return parsed;
@@ -455,6 +490,8 @@ ParsedCommand parse_command_line(int argc, char** argv) {
 
   if (audio->parsed()) {
     parsed.action = [audio_args] { return audio_command(*audio_args); };
+  } else if (capacity->parsed()) {
+    parsed.action = [options, capacity_args] { return capacity_command(*options, *capacity_args); };
   } else {
     parsed.action = [options] { return run_command(*options); };
   }

@@ -22,6 +22,7 @@
 #include "run/run_report.h"
 #include "run/settings_sources.h"
 #include "run/terminal.h"
+#include "run/threshold_checks.h"
 #include "verify/run_verdict.h"
 #include "verify/time_series.h"
 #include "verify/time_series_csv.h"
@@ -119,8 +120,9 @@ int run_command(const Options& options) {
   const auto started_wall = std::chrono::system_clock::now();
   SteadyClock clock;
   // --quiet: the verdict line and nothing else, progress included.
-  ProgressPrinter progress(options.quiet ? Options::Progress::kOff : options.progress,
-                           options.progress_interval);
+  ProgressPrinter progress(
+      options.quiet || options.silent ? Options::Progress::kOff : options.progress,
+      options.progress_interval);
   TimePoint run_started = clock.now();
   settings.run_started = run_started;
   TimePoint deadline =
@@ -200,6 +202,17 @@ int run_command(const Options& options) {
   input.options = cap.verify;
   input.origin = run_started;
   Verification verification = verify(input);
+  if (const std::vector<Threshold> thresholds = thresholds_of(options); !thresholds.empty()) {
+    ThresholdEvidence evidence;
+    evidence.stats = &all;
+    evidence.conversing = settings.conversation != nullptr;
+    evidence.origin = run_started;
+    evidence.end = finished;
+    for (CheckResult& r : judge_thresholds(thresholds, evidence)) {
+      verification.total.push_back(std::move(r));
+    }
+    conclude(verification, &all.calls);
+  }
   RunVerdictInput verdict_input;
   verdict_input.invalid = summary.invalid;
   verdict_input.invalid_reason = summary.invalid_reason;
@@ -221,7 +234,7 @@ int run_command(const Options& options) {
   text += table;
   if (options.quiet) shown = verification.verdict_line + "\n";
   if (use_color(options.color, ::fileno(human))) shown = colorize_verdicts(shown);
-  std::fputs(shown.c_str(), human);
+  if (!options.silent) std::fputs(shown.c_str(), human);
   // One output that cannot be written must not cost the others: each is tried, and the first
   // failure is reported once all were.
   std::optional<InputError> output_error;

@@ -31,6 +31,20 @@ struct Offense {
 };
 constexpr size_t kMaxSids = 20;
 
+// A --threshold check's measurement beside its limit, in the limit's unit.
+struct ThresholdMeasure {
+  std::string metric;     // canonical name, e.g. reply_latency
+  std::string statistic;  // p95, max, rate, ...
+  std::string op;         // <, <=, >, >=
+  std::string unit;       // "ms", "%" or "count"
+  double limit = 0;
+  // The measured value; nullopt when it could not be judged, or when it is `never` (the
+  // statistic fell on turns never answered or calls never greeted).
+  std::optional<double> value;
+  bool never = false;
+  uint64_t samples = 0;  // the population the statistic is over (turns, calls, frames, ...)
+};
+
 struct CheckResult {
   std::string name;
   Verdict verdict = Verdict::kSkip;
@@ -41,6 +55,7 @@ struct CheckResult {
   // A SKIP that leaves the run unjudged (the gauge went away, no call was decided), as opposed
   // to one the configuration asked for (--gauge none): it makes the run INCOMPLETE.
   bool incomplete = false;
+  std::optional<ThresholdMeasure> threshold;  // set on --threshold checks
 
   const Metric* metric(const std::string& name) const;
   int64_t value(const std::string& name, int64_t fallback = 0) const;

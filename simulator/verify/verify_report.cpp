@@ -50,6 +50,33 @@ void write_offense(JsonWriter& w, const std::optional<Offense>& o, TimePoint ori
 }
 
 template <typename JsonWriter>
+void write_threshold(JsonWriter& w, const ThresholdMeasure& m) {
+  w.Key("threshold");
+  w.StartObject();
+  w.Key("metric");
+  write_string(w, m.metric);
+  w.Key("statistic");
+  write_string(w, m.statistic);
+  w.Key("op");
+  write_string(w, m.op);
+  w.Key("unit");
+  write_string(w, m.unit);
+  w.Key("limit");
+  w.Double(m.limit);
+  w.Key("value");
+  if (m.value) {
+    w.Double(*m.value);
+  } else {
+    w.Null();
+  }
+  w.Key("never");
+  w.Bool(m.never);
+  w.Key("samples");
+  w.Uint64(m.samples);
+  w.EndObject();
+}
+
+template <typename JsonWriter>
 void write_check(JsonWriter& w, const CheckResult& r, TimePoint origin) {
   w.Key("name");
   write_string(w, r.name);
@@ -91,6 +118,7 @@ void write_check(JsonWriter& w, const CheckResult& r, TimePoint origin) {
   w.StartArray();
   for (const auto& warning : r.warnings) write_string(w, warning);
   w.EndArray();
+  if (r.threshold) write_threshold(w, *r.threshold);
   if (r.incomplete) {
     w.Key("incomplete");
     w.Bool(true);
@@ -112,8 +140,13 @@ std::string render_verification_text(const Verification& v) {
                                 v.bursts.size(), v.bursts.size() == 1 ? "" : "s", v.gauge);
   const std::string indent(30, ' ');
   out += fmt::format("{:<21} {:<7} {}\n", "CHECK", "RESULT", "DETAIL");
+  size_t threshold_width = 0;
   for (size_t c = 0; c < v.total.size(); ++c) {
     const CheckResult& r = v.total[c];
+    if (r.threshold) {
+      threshold_width = std::max(threshold_width, r.name.size());
+      continue;
+    }
     out += fmt::format("{:<21} {:<7} {}\n", r.name, to_string(r.verdict), r.summary);
     if (v.bursts.size() > 1 && r.verdict == Verdict::kFail) {
       std::string strip;
@@ -132,6 +165,15 @@ std::string render_verification_text(const Verification& v) {
       }
     }
     for (const auto& warning : r.warnings) out += fmt::format("{}warning: {}\n", indent, warning);
+  }
+  // Thresholds are judged on the whole run; their one line holds the value beside the limit.
+  if (threshold_width > 0) {
+    out += fmt::format("{:<{}} {:<7} {}\n", "THRESHOLD", threshold_width, "RESULT", "MEASURED");
+    for (const CheckResult& r : v.total) {
+      if (!r.threshold) continue;
+      out += fmt::format("{:<{}} {:<7} {}\n", r.name, threshold_width, to_string(r.verdict),
+                         r.summary);
+    }
   }
   out += v.verdict_line + "\n";
   return out;
@@ -159,7 +201,7 @@ void write_verification_json(JsonWriter& w, const Verification& v) {
   for (size_t c = 0; c < v.total.size(); ++c) {
     w.StartObject();
     write_check(w, v.total[c], v.origin);
-    if (v.bursts.size() > 1) {
+    if (v.bursts.size() > 1 && !v.total[c].threshold) {
       w.Key("per_burst");
       w.StartArray();
       for (const auto& b : v.bursts) {

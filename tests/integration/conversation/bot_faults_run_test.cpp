@@ -87,7 +87,10 @@ TEST_P(InjectedLoadLatency, ReplyLatencyP95MovesByWhatTheBotInjected) {
   const double slow_p95 = percentile(slow.reply_latencies_ms, 95);
   // The bot's 400 ms pause and the 600 ms its speech detector waits are in every reply.
   EXPECT_GE(base_p95, 1000.0);
-  EXPECT_NEAR(slow_p95 - base_p95, injected_ms, 20.0)
+  // Two runs of 200 paced calls on a machine shared with the rest of the suite differ by tens of
+  // milliseconds of scheduling alone, so the slack grows with the injection (5 %, 20 ms floor).
+  const double slack_ms = std::max(20.0, 0.05 * injected_ms);
+  EXPECT_NEAR(slow_p95 - base_p95, injected_ms, slack_ms)
       << "p95 " << base_p95 << " ms without load latency, " << slow_p95 << " ms with";
   // The report's histogram says the same, within its bucket precision (0.79 %, never below).
   const double reported = histogram(slow, "reply_latency")["p95_ms"].GetDouble();

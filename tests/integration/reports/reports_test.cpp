@@ -147,6 +147,34 @@ TEST(Reports, FailRunIsValid) {
   expect_valid_reports(run, 1, "FAIL", dir);
 }
 
+// Thresholds are checks of the whole run beside the cap checks, in every output; with two
+// bursts the cap checks have per-burst verdicts and the thresholds do not.
+TEST(Reports, ThresholdRunIsValidAndEveryOutputHoldsTheThresholds) {
+  TempDir dir;
+  ScriptedServer server(ScriptedServer::Behaviour::kSink);  // never speaks: no call is greeted
+  RunResult run =
+      run_callsim({"--url", server.url(), "--gauge", "none", "--concurrent", "3", "--hold", "1s",
+                   "--bursts", "2", "--threshold", "setup.p99<5s", "--threshold", "ttfa.p95 < 2s"},
+                  dir);
+  expect_valid_reports(run, 1, "FAIL", dir);
+  EXPECT_THAT(run.output, HasSubstr("VERDICT: FAIL (ttfa.p95<2s)"));
+  EXPECT_THAT(run.output, HasSubstr("ttfa.p95<2s  FAIL    p95 never over 6 admitted calls (6 "
+                                    "never greeted); limit <2s"));
+  auto doc = parse_json(read_file(run.report));
+  const auto& checks = doc["verification"]["checks"];
+  const auto& ttfa = checks[checks.Size() - 1];
+  EXPECT_STREQ(ttfa["name"].GetString(), "ttfa.p95<2s");
+  EXPECT_TRUE(ttfa["threshold"]["value"].IsNull());
+  EXPECT_TRUE(ttfa["threshold"]["never"].GetBool());
+  EXPECT_EQ(ttfa["threshold"]["samples"].GetUint64(), 6u);
+  EXPECT_FALSE(ttfa.HasMember("per_burst"));
+  const auto& setup = checks[checks.Size() - 2];
+  EXPECT_STREQ(setup["verdict"].GetString(), "PASS");
+  EXPECT_GT(setup["threshold"]["value"].GetDouble(), 0.0);
+  EXPECT_LT(setup["threshold"]["value"].GetDouble(), 5000.0);
+  EXPECT_THAT(read_file(run.junit), HasSubstr("name=\"ttfa.p95&lt;2s\""));
+}
+
 TEST(Reports, IncompleteRunIsValid) {
   TempDir dir;
   SilentListener silent;

@@ -67,7 +67,8 @@ std::vector<std::string> burst_args(int bursts, const std::string& hold);
 
 // A private redis-server, callsim-bot started with `bot_args` on a free loopback port (cap
 // kCap, speaking the repo's fixtures) and callsim run with `callsim_args` against it, writing a
-// JSON report. Both programs reach Redis over its unix socket; a "--cap N" in `bot_args` replaces
+// JSON report (with "capacity" among the arguments, the capacity report, kept unparsed in
+// `report`). Both programs reach Redis over its unix socket; a "--cap N" in `bot_args` replaces
 // kCap for both. Records a test failure (and
 // returns exit_code -1) when the bot does not start or callsim does not finish in time.
 // `while_running`, when given, is called with the Redis server once callsim has started (to
