@@ -7,14 +7,14 @@
 #include <fmt/format.h>
 
 #include "media/audio_limits.h"
-#include "media/byte_reader.h"
 #include "media/file_bytes.h"
 #include "media/media_error.h"
 #include "media/mono_audio.h"
 #include "media/mulaw.h"
 #include "media/ogg_opus_reader.h"
 #include "media/resampler.h"
-#include "media/wav_reader.h"
+#include "media/riff_check.h"
+#include "media/sndfile_reader.h"
 
 namespace callsim::media {
 
@@ -36,18 +36,47 @@ bool starts_with(const std::vector<uint8_t>& bytes, const char* magic, size_t le
   return bytes.size() >= length && std::memcmp(bytes.data(), magic, length) == 0;
 }
 
-// A recognisable format callsim does not read gets named, with the conversion that fixes it.
-std::string foreign_format(const std::vector<uint8_t>& bytes) {
-  if (starts_with(bytes, "RIFX", 4)) return "big-endian RIFX WAV";
-  if (starts_with(bytes, "RF64", 4)) return "RF64 WAV";
-  if (starts_with(bytes, "fLaC", 4)) return "FLAC";
-  if (starts_with(bytes, "ID3", 3)) return "MP3";
-  if (bytes.size() >= 2 && bytes[0] == 0xFF && (bytes[1] & 0xE0) == 0xE0 && bytes[1] != 0xFF) {
-    return "MPEG audio";
+// The name of a format libsndfile reads, by its magic bytes, or "". A file named .ulaw or .raw
+// that starts with one of these is that format, not mu-law; libsndfile is not asked to guess
+// about the rest, since headerless mu-law (0xFF is its silence) can look like an MPEG frame sync.
+std::string known_format(const std::vector<uint8_t>& bytes) {
+  static const struct {
+    const char* magic;
+    const char* format;
+  } kKnown[] = {{"RIFF", "WAV"},      {"RIFX", "big-endian RIFX WAV"},
+                {"RF64", "RF64 WAV"}, {"OggS", "Ogg"},
+                {"fLaC", "FLAC"},     {"FORM", "AIFF"},
+                {".snd", "Sun .au"},  {"caff", "CAF"},
+                {"ID3", "MP3"}};
+  for (const auto& known : kKnown) {
+    if (starts_with(bytes, known.magic, std::strlen(known.magic))) return known.format;
   }
-  if (starts_with(bytes, "FORM", 4)) return "AIFF";
-  if (starts_with(bytes, ".snd", 4)) return "Sun .au";
   return "";
+}
+
+// The codec of an Ogg stream by its first packet, for libsndfile's errors about it.
+std::string ogg_codec(const std::vector<uint8_t>& bytes) {
+  if (bytes.size() < 27) return "Ogg";
+  size_t packet = 27 + size_t{bytes[26]};
+  auto first_packet_is = [&](const char* magic, size_t length) {
+    return bytes.size() >= packet + length &&
+           std::memcmp(bytes.data() + packet, magic, length) == 0;
+  };
+  if (first_packet_is("\x01vorbis", 7)) return "Ogg Vorbis";
+  if (first_packet_is("\177FLAC", 5)) return "Ogg FLAC";
+  if (first_packet_is("Speex   ", 8)) return "Ogg Speex";
+  return "Ogg";
+}
+
+// Ogg Opus stays with libopus (ogg_opus_reader.h): it decodes natively at 8 kHz, where
+// libsndfile decodes at the rate the header merely reports and would resample again. A file too
+// short to show its first packet goes there too, for its precise truncation messages.
+bool is_ogg_opus(const std::vector<uint8_t>& bytes) {
+  if (!starts_with(bytes, "OggS", 4)) return false;
+  if (bytes.size() < 27) return true;
+  size_t packet = 27 + size_t{bytes[26]};
+  if (bytes.size() < packet + 8) return true;
+  return std::memcmp(bytes.data() + packet, "OpusHead", 8) == 0;
 }
 
 MonoAudio decode_raw_ulaw(const std::vector<uint8_t>& bytes, const std::string& path) {
@@ -64,29 +93,37 @@ MonoAudio decode_raw_ulaw(const std::vector<uint8_t>& bytes, const std::string& 
 
 MonoAudio decode_any(const std::vector<uint8_t>& bytes, const std::string& path) {
   if (bytes.empty()) throw MediaError(fmt::format("{}: file is empty", path));
-  if (starts_with(bytes, "RIFF", 4)) return decode_wav(bytes.data(), bytes.size(), path);
-  if (starts_with(bytes, "OggS", 4)) return decode_ogg_opus(bytes.data(), bytes.size(), path);
+  if (is_ogg_opus(bytes)) return decode_ogg_opus(bytes.data(), bytes.size(), path);
 
   std::string extension = lowercase_extension(path);
-  if (extension == "ulaw" || extension == "raw" || extension == "mulaw" || extension == "ul") {
-    return decode_raw_ulaw(bytes, path);
-  }
-  std::string foreign = foreign_format(bytes);
-  if (!foreign.empty()) {
+  bool raw_extension =
+      extension == "ulaw" || extension == "raw" || extension == "mulaw" || extension == "ul";
+  if (raw_extension && known_format(bytes).empty()) return decode_raw_ulaw(bytes, path);
+  try {
+    if (starts_with(bytes, "RIFF", 4)) {
+      WavFormat format = check_riff_wave(bytes.data(), bytes.size(), path);
+      return decode_sndfile(bytes.data(), bytes.size(), path, describe_wav_codec(format));
+    }
+    std::string known = known_format(bytes);
+    if (known == "Ogg") known = ogg_codec(bytes);
+    return decode_sndfile(bytes.data(), bytes.size(), path, known);
+  } catch (const UnrecognisedAudio& e) {
+    std::string known = known_format(bytes);
+    if (!known.empty()) {
+      throw MediaError(fmt::format("{}: looks like {} but libsndfile does not recognise it ({})",
+                                   path, known, e.reason));
+    }
+    if (extension == "wav") {
+      throw MediaError(fmt::format("{}: not a WAV file (no RIFF/WAVE header)", path));
+    }
+    if (extension == "opus" || extension == "ogg") {
+      throw MediaError(fmt::format("{}: not an Ogg file (no OggS page header)", path));
+    }
     throw MediaError(fmt::format(
-        "{}: {} is not supported; convert it, e.g. sox IN -r 8000 -c 1 -e mu-law OUT.wav", path,
-        foreign));
+        "{}: unrecognised audio format (expected WAV, FLAC, Ogg Opus or Vorbis, MP3, AIFF, or "
+        "raw 8 kHz mu-law named .ulaw or .raw)",
+        path));
   }
-  if (extension == "wav") {
-    throw MediaError(fmt::format("{}: not a WAV file (no RIFF/WAVE header)", path));
-  }
-  if (extension == "opus" || extension == "ogg") {
-    throw MediaError(fmt::format("{}: not an Ogg file (no OggS page header)", path));
-  }
-  throw MediaError(fmt::format(
-      "{}: unrecognised audio format (expected WAV, Ogg Opus, or raw 8 kHz mu-law named .ulaw or "
-      ".raw)",
-      path));
 }
 
 }  // namespace

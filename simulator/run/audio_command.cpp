@@ -44,7 +44,8 @@ CLI::App* add_audio_subcommand(CLI::App& app, AudioCommandArgs& args) {
       "Show a fixture as callsim will send it: duration, frames, peak and RMS level, speech");
   audio->footer("\nExit codes: 0 done, 2 the file cannot be read or written.\n");
   audio
-      ->add_option("FILE", args.file, "WAV, Ogg Opus (.opus/.ogg) or raw 8 kHz mu-law (.ulaw/.raw)")
+      ->add_option("FILE", args.file,
+                   "WAV, FLAC, Ogg Opus/Vorbis, MP3, AIFF or raw 8 kHz mu-law (.ulaw/.raw)")
       ->required()
       ->type_name("FILE");
   audio

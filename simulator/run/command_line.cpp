@@ -184,8 +184,9 @@ void add_run_options(CLI::App& app, Options& o) {
       ->group(flow);
 
   const std::string content = "Call content";
-  app.add_option("--fixture", o.fixture,
-                 "Caller audio: WAV, Ogg Opus (.opus/.ogg) or raw 8 kHz mu-law (.ulaw/.raw)")
+  app.add_option(
+         "--fixture", o.fixture,
+         "Caller audio: WAV, FLAC, Ogg Opus/Vorbis, MP3, AIFF or raw 8 kHz mu-law (.ulaw/.raw)")
       ->type_name("FILE")
       ->default_str("share/callsim/fixtures/audio/caller-question.opus beside bin/")
       ->group(content);

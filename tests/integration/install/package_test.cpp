@@ -39,8 +39,9 @@ TEST(Package, DebHasTheLibraryDependenciesAndRunsWhereExtracted) {
             0)
       << depends;
   EXPECT_EQ(depends.rfind("Package: callsim\n", 0), 0u) << depends;
-  for (const char* library : {"libc6", "libstdc++6", "libhiredis", "libopus0", "libogg0", "libssl3",
-                              "libcurl4", "libyaml-cpp", "libfmt", "libpugixml"}) {
+  for (const char* library :
+       {"libc6", "libstdc++6", "libhiredis", "libopus0", "libogg0", "libssl3", "libsndfile1",
+        "libsoxr0", "libcurl4", "libyaml-cpp", "libfmt", "libpugixml"}) {
     EXPECT_NE(depends.find(library), std::string::npos) << library << " in " << depends;
   }
 

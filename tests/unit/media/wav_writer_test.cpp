@@ -6,7 +6,7 @@
 #include "media/audio_file.h"
 #include "media/media_error.h"
 #include "media/mulaw.h"
-#include "media/wav_reader.h"
+#include "media/sndfile_reader.h"
 #include "signals.h"
 
 namespace callsim::media {
@@ -135,7 +135,7 @@ TEST_F(WavWriterTest, OddDataLengthGetsThePadByte) {
   EXPECT_EQ(le32(bytes, data - 4), 3u);
   EXPECT_EQ(bytes.size(), data + 4);
   EXPECT_EQ(le32(bytes, 4), bytes.size() - 8);
-  auto reread = decode_wav(bytes.data(), bytes.size(), "odd.wav");
+  auto reread = decode_sndfile(bytes.data(), bytes.size(), "odd.wav");
   EXPECT_EQ(reread.samples.size(), 3u);
 }
 

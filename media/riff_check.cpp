@@ -1,15 +1,12 @@
-#include "media/wav_reader.h"
+#include "media/riff_check.h"
 
-#include <cmath>
 #include <cstring>
 
 #include <fmt/format.h>
 
-#include "media/alaw.h"
 #include "media/audio_limits.h"
 #include "media/byte_reader.h"
 #include "media/media_error.h"
-#include "media/mulaw.h"
 
 namespace callsim::media {
 
@@ -25,14 +22,6 @@ constexpr uint8_t kSubtypeGuidTail[14] = {0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x
                                           0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71};
 // ffmpeg and others write this data size when they could not seek back: "until end of file".
 constexpr uint32_t kUnknownDataSize = 0xFFFFFFFF;
-
-struct WavFormat {
-  uint16_t tag = 0;
-  int channels = 0;
-  int sample_rate = 0;
-  int block_align = 0;
-  int bits = 0;
-};
 
 [[noreturn]] void fail(const std::string& name, const std::string& problem) {
   throw MediaError(fmt::format("{}: {}", name, problem));
@@ -61,6 +50,14 @@ std::string codec_name(uint16_t tag) {
       return "MP3";
     case 0x0064:
       return "G.721 ADPCM";
+    case kFormatPcm:
+      return "PCM";
+    case kFormatFloat:
+      return "IEEE float";
+    case kFormatAlaw:
+      return "A-law";
+    case kFormatMulaw:
+      return "mu-law";
     default:
       return "codec";
   }
@@ -91,6 +88,10 @@ WavFormat parse_fmt(const uint8_t* p, uint32_t size, const std::string& name) {
     fail(name, fmt::format("unsupported sample rate {} Hz (expected {} to {})", read_le32(p + 4),
                            kMinSampleRate, kMaxSampleRate));
   }
+  // libsndfile decodes the other codecs (ADPCM, GSM 6.10...) and checks their own fields.
+  bool classic = format.tag == kFormatPcm || format.tag == kFormatFloat ||
+                 format.tag == kFormatAlaw || format.tag == kFormatMulaw;
+  if (!classic) return format;
   bool supported = false;
   switch (format.tag) {
     case kFormatPcm:
@@ -99,14 +100,9 @@ WavFormat parse_fmt(const uint8_t* p, uint32_t size, const std::string& name) {
     case kFormatFloat:
       supported = format.bits == 32 || format.bits == 64;
       break;
-    case kFormatAlaw:
-    case kFormatMulaw:
+    default:
       supported = format.bits == 8;
       break;
-    default:
-      fail(name, fmt::format("unsupported WAV {} (format tag 0x{:04x}); use PCM, mu-law or A-law, "
-                             "e.g. sox IN -e mu-law -r 8000 OUT.wav",
-                             codec_name(format.tag), format.tag));
   }
   if (!supported) {
     fail(name, fmt::format("unsupported WAV sample size: {} bits for format tag 0x{:04x}",
@@ -119,69 +115,13 @@ WavFormat parse_fmt(const uint8_t* p, uint32_t size, const std::string& name) {
   return format;
 }
 
-// One sample, full scale = +-1.0.
-float sample_at(const uint8_t* p, const WavFormat& format) {
-  switch (format.tag) {
-    case kFormatMulaw:
-      return ulaw_to_linear(*p) / 32768.0f;
-    case kFormatAlaw:
-      return alaw_to_linear(*p) / 32768.0f;
-    case kFormatFloat: {
-      if (format.bits == 32) {
-        float value;
-        uint32_t raw = read_le32(p);
-        std::memcpy(&value, &raw, sizeof value);
-        return std::isfinite(value) ? value : 0.0f;
-      }
-      uint64_t raw = read_le32(p) | (static_cast<uint64_t>(read_le32(p + 4)) << 32);
-      double value;
-      std::memcpy(&value, &raw, sizeof value);
-      return std::isfinite(value) ? static_cast<float>(value) : 0.0f;
-    }
-    default:
-      break;
-  }
-  switch (format.bits) {
-    case 8:
-      return (static_cast<int>(*p) - 128) / 128.0f;  // 8-bit PCM is unsigned
-    case 16:
-      return static_cast<int16_t>(read_le16(p)) / 32768.0f;
-    case 24: {
-      int32_t value =
-          static_cast<int32_t>((p[0] << 8) | (p[1] << 16) | (static_cast<uint32_t>(p[2]) << 24));
-      return static_cast<float>(value / 2147483648.0);
-    }
-    default:
-      return static_cast<float>(static_cast<int32_t>(read_le32(p)) / 2147483648.0);
-  }
-}
-
-MonoAudio decode_samples(const uint8_t* data, size_t bytes, const WavFormat& format,
-                         const std::string& name) {
-  size_t frames = bytes / static_cast<size_t>(format.block_align);
-  if (frames == 0) fail(name, "no audio samples (the WAV data chunk is empty)");
-  if (frames > static_cast<size_t>(kMaxClipSeconds) * static_cast<size_t>(format.sample_rate)) {
-    fail(name, fmt::format("audio is longer than {} s; fixtures are short clips", kMaxClipSeconds));
-  }
-  MonoAudio audio;
-  audio.sample_rate = format.sample_rate;
-  audio.samples.resize(frames);
-  const size_t width = static_cast<size_t>(format.bits / 8);
-  const float scale = 1.0f / static_cast<float>(format.channels);
-  const uint8_t* p = data;
-  for (size_t frame = 0; frame < frames; ++frame) {
-    float sum = 0.0f;
-    for (int channel = 0; channel < format.channels; ++channel, p += width) {
-      sum += sample_at(p, format);
-    }
-    audio.samples[frame] = format.channels == 1 ? sum : sum * scale;
-  }
-  return audio;
-}
-
 }  // namespace
 
-MonoAudio decode_wav(const uint8_t* data, size_t size, const std::string& name) {
+std::string describe_wav_codec(const WavFormat& format) {
+  return fmt::format("WAV {} (format tag 0x{:04x})", codec_name(format.tag), format.tag);
+}
+
+WavFormat check_riff_wave(const uint8_t* data, size_t size, const std::string& name) {
   if (size < 12 || !has_tag(data, "RIFF") || !has_tag(data + 8, "WAVE")) {
     fail(name, "not a WAV file (no RIFF/WAVE header)");
   }
@@ -200,7 +140,8 @@ MonoAudio decode_wav(const uint8_t* data, size_t size, const std::string& name) 
         fail(name, fmt::format("WAV data chunk claims {} bytes but only {} remain (truncated?)",
                                chunk_size, remaining));
       }
-      return decode_samples(data + body, data_bytes, format, name);
+      if (data_bytes == 0) fail(name, "no audio samples (the WAV data chunk is empty)");
+      return format;
     }
     if (chunk_size > remaining) {
       fail(name, fmt::format("WAV chunk '{}' at byte {} claims {} bytes but only {} remain "

@@ -1,4 +1,4 @@
-#include "media/wav_reader.h"
+#include "media/sndfile_reader.h"
 
 #include <gtest/gtest.h>
 
@@ -21,7 +21,7 @@ constexpr uint16_t kMulaw = 7;
 
 MonoAudio decode(const WavBytes& wav) {
   auto bytes = wav.bytes();
-  return decode_wav(bytes.data(), bytes.size(), "test.wav");
+  return decode_sndfile(bytes.data(), bytes.size(), "test.wav");
 }
 
 std::vector<float> scaled(const std::vector<int>& samples) {
