@@ -59,6 +59,7 @@ struct Options {
   Nanos ramp{0};        // spread of the first `concurrent` starts; 0 = one burst
   double rate = 0;      // calls per second (open model); 0 = closed model
   Nanos duration{0};    // bound on the whole run; 0 = none
+  std::string stages;   // --stages: the load shape over time (core/load_stages.h); empty = none
   int threads = 0;      // worker threads; 0 = number of cores
   Nanos lateness_budget = std::chrono::milliseconds(5);  // p99 send lateness before INVALID
   Nanos reject_window = std::chrono::seconds(2);  // server close this soon after start = rejection
@@ -85,6 +86,7 @@ struct Options {
   std::string report_path;  // JSON report; empty = none
   std::string html_path;    // HTML report (--html); empty = none
   std::string csv_path;     // time series as CSV (--csv); empty = none
+  Nanos interval{0};        // the time series' row width; 0 = chosen from the run's length
   enum class Progress { kAuto, kTty, kPlain, kOff } progress = Progress::kAuto;
   Nanos progress_interval = std::chrono::seconds(2);
   std::string junit_path;      // JUnit XML of the checks; empty = none

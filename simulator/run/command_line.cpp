@@ -267,6 +267,13 @@ void add_run_options(CLI::App& app, Options& o) {
       ->group(load);
   add_duration(app, "--duration", o.duration, "Stop the whole run after this long (0 = no bound)")
       ->group(load);
+  app.add_option("--stages", o.stages,
+                 "Load over time: DURATION:TARGET,... ramps linearly to each TARGET over its "
+                 "DURATION, calls live (closed model, e.g. 30s:10,2m:50,30s:0) or arrivals per "
+                 "second with /s (open model, e.g. 1m:5/s,2m:20/s); --concurrent bounds the calls "
+                 "in flight of an open model")
+      ->type_name("STAGES")
+      ->group(load);
   app.add_option("--threads", o.threads, "Worker threads (default: number of cores)")
       ->check(CLI::Range(1, 1024).description(""))
       ->default_str(std::to_string(std::thread::hardware_concurrency()))
@@ -362,6 +369,10 @@ void add_run_options(CLI::App& app, Options& o) {
       ->group(output);
   app.add_option("--csv", o.csv_path, "Write the run's time series (one row per interval) to FILE")
       ->type_name("FILE")
+      ->group(output);
+  add_duration(app, "--interval", o.interval,
+               "Row width of the time series in the JSON, CSV and HTML reports (default: 250 ms "
+               "for runs up to 20 s, else 1 s, widened to at most 1024 rows)")
       ->group(output);
   app.add_option("--junit", o.junit_path,
                  "Write the checks as JUnit XML to FILE, for CI test reports")
