@@ -1,9 +1,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 
 #include "clock.h"
+#include "load_stages.h"
 
 namespace callsim {
 
@@ -21,6 +23,11 @@ namespace callsim {
 class LoadPlan {
  public:
   LoadPlan(int concurrent, int64_t total_calls, Nanos ramp, double rate, int workers);
+  // --stages. Open model: arrival g comes at the stages' arrival_offset(g), `concurrent` bounds
+  // the calls in flight. Closed model: there is no count of calls; the stages' steps say how many
+  // each worker keeps live (its round-robin share of the calls wanted), and finished calls are
+  // replaced while the share is not reached.
+  LoadPlan(std::shared_ptr<const LoadStages> stages, int concurrent, int workers);
 
   // How many arrivals an open model schedules within `duration`: every g with g / rate < duration.
   static int64_t arrivals_within(double rate, Nanos duration);
@@ -28,6 +35,11 @@ class LoadPlan {
   int workers() const { return workers_; }
   int64_t total_calls() const { return total_; }
   bool open_model() const { return rate_ > 0; }
+  // Closed-model --stages: calls start and end by the steps, not by a schedule or a count.
+  bool staged_closed() const { return stages_ && !stages_->open_model(); }
+  const LoadStages* stages() const { return stages_.get(); }
+  // Closed-model --stages: worker w's share of the calls wanted at `since_start`.
+  int64_t staged_calls_for(int worker, Nanos since_start) const;
 
   // How many calls worker w places in all, and how many it starts up front.
   int64_t calls_for(int worker) const;
@@ -48,6 +60,7 @@ class LoadPlan {
   Nanos ramp_;
   double rate_;
   int workers_;
+  std::shared_ptr<const LoadStages> stages_;
 };
 
 }  // namespace callsim

@@ -11,8 +11,20 @@
 namespace callsim {
 
 int64_t Options::total_calls() const {
+  if (!stages.empty()) {
+    const LoadStages staged = LoadStages::parse(stages);
+    return staged.open_model() ? staged.arrivals() : 0;
+  }
   if (calls > 0) return calls;
   if (rate > 0) return LoadPlan::arrivals_within(rate, duration);
+  return concurrent;
+}
+
+int Options::peak_calls() const {
+  if (!stages.empty()) {
+    const LoadStages staged = LoadStages::parse(stages);
+    if (!staged.open_model()) return staged.peak_calls();
+  }
   return concurrent;
 }
 
@@ -39,6 +51,17 @@ void validate(const Options& o) {
     throw InputError(fmt::format("--url '{}' must start with ws:// or wss://", o.url));
   }
   if (o.concurrent < 1) throw InputError("--concurrent must be at least 1");
+  if (!o.stages.empty()) {
+    LoadStages::parse(o.stages);
+    for (const auto& [given, flag] : {std::pair<bool, const char*>{o.rate > 0, "--rate"},
+                                      {o.ramp.count() > 0, "--ramp"},
+                                      {o.calls > 0, "--calls"},
+                                      {o.bursts > 1, "--bursts"}}) {
+      if (given) {
+        throw InputError(fmt::format("--stages already shapes the load; drop {}", flag));
+      }
+    }
+  }
   if (o.calls < 0) throw InputError("--calls must not be negative");
   if (o.calls > 0 && o.calls < o.concurrent && o.rate == 0) {
     throw InputError(fmt::format("--calls {} is less than --concurrent {}", o.calls, o.concurrent));

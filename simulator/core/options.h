@@ -101,7 +101,9 @@ struct Options {
   std::vector<SettingEcho> settings;
 
   // Closed model: --calls, else --concurrent. Open model: --calls, else rate x --duration.
-  int64_t total_calls() const;
+  int64_t total_calls() const;  // closed-model --stages: 0, the stages bound time, not calls
+  // The most calls live at once: closed-model --stages' peak, else --concurrent.
+  int peak_calls() const;
 };
 
 // Throws InputError naming the flag when a value or a combination cannot work.

@@ -21,6 +21,7 @@
 #include "run/junit_report.h"
 #include "run/run_report.h"
 #include "run/settings_sources.h"
+#include "run/stage_summary.h"
 #include "run/terminal.h"
 #include "run/threshold_checks.h"
 #include "verify/run_verdict.h"
@@ -100,7 +101,7 @@ int run_command(const Options& options) {
   CapOptions cap = cap_options_from(options);
   GaugeWatcher watcher(cap.gauge);
 
-  ensure_capacity_for(options.concurrent);
+  ensure_capacity_for(options.peak_calls());
   check_reachable(target, kReachTimeout);
   watcher.connect();
   if (watcher.enabled() && options.gauge_trace == "monitor" && !watcher.monitoring()) {
@@ -113,8 +114,12 @@ int run_command(const Options& options) {
   int threads = options.threads > 0
                     ? options.threads
                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  threads = static_cast<int>(std::min<int64_t>(threads, options.concurrent));
-  LoadPlan plan(options.concurrent, options.total_calls(), options.ramp, options.rate, threads);
+  threads = static_cast<int>(std::min<int64_t>(threads, options.peak_calls()));
+  const LoadPlan plan =
+      options.stages.empty()
+          ? LoadPlan(options.concurrent, options.total_calls(), options.ramp, options.rate, threads)
+          : LoadPlan(std::make_shared<const LoadStages>(LoadStages::parse(options.stages)),
+                     options.concurrent, threads);
 
   install_interrupt_handler();
   const auto started_wall = std::chrono::system_clock::now();
@@ -137,11 +142,13 @@ int run_command(const Options& options) {
   bool interrupted = false, timed_out = false;
   TimePoint finished = run_started;
   std::vector<SettleResult> settles;
+  TimePoint stages_epoch = run_started;
   for (int burst = 0; burst < options.bursts; ++burst) {
     settings.burst = burst;
     settings.first_call_index = burst * plan.total_calls();
     BurstOutcome outcome =
         run_burst(settings, plan, clock, progress, deadline, run_started, gauge_now);
+    if (burst == 0) stages_epoch = outcome.started;
     finished = outcome.finished;
     all.merge(std::move(outcome.stats));
     interrupted = outcome.interrupted;
@@ -223,7 +230,19 @@ int run_command(const Options& options) {
   verification.verdict = to_string(decision.verdict);
   verification.verdict_line = decision.line();
 
+  std::vector<StageRow> stage_rows;
+  if (const LoadStages* stages = plan.stages()) {
+    StageInput stage_input;
+    stage_input.stages = stages;
+    stage_input.calls = &all.calls;
+    stage_input.lateness = &all.lateness_over_time;
+    stage_input.epoch = stages_epoch;
+    stage_input.run_started = run_started;
+    stage_input.reply_timeout = options.reply_timeout;
+    stage_rows = summarize_stages(stage_input);
+  }
   std::string text = format_run_summary(summary);
+  if (plan.stages()) text += format_stages_text(stage_rows, plan.stages()->open_model());
   // The timeline says something only when the gauge moved; --verbose shows it anyway.
   if (watcher.enabled() && (options.verbose || gauge_moved(trace))) {
     text += render_gauge_timeline_text(all.calls, &trace, run_started);
@@ -258,6 +277,12 @@ int run_command(const Options& options) {
         write_admitted_live_json(w, all.calls, run_started);
         w.Key("gauge");
         write_gauge_trace_json(w, trace, run_started);
+        w.Key("stages");
+        if (plan.stages()) {
+          write_stages_json(w, stage_rows, plan.stages()->open_model());
+        } else {
+          w.Null();
+        }
       });
     });
   }

@@ -181,7 +181,14 @@ void write_options(JsonWriter& w, const RunSummary& run) {
   field(w, "hold_ms", run.hold.count() / 1e6);
   write_string(w, "seed", std::to_string(run.seed));
   field(w, "concurrent", o.concurrent);
-  field(w, "calls", o.total_calls());
+  // Closed-model --stages count no calls: their steps and the calls' length decide how many.
+  if (const int64_t calls = o.total_calls(); calls > 0) {
+    field(w, "calls", calls);
+  } else {
+    key(w, "calls");
+    w.Null();
+  }
+  write_string_or_null(w, "stages", o.stages);
   field(w, "ramp_ms", o.ramp.count() / 1e6);
   field(w, "threads", run.threads);
   field(w, "lateness_budget_ms", o.lateness_budget.count() / 1e6);

@@ -15,9 +15,6 @@ namespace callsim {
 
 namespace {
 
-// Timer slack: deadlines this close together are served in one wake-up. Frames may leave up to
-// this much early, which keeps 2,000 calls from costing 100,000 timer wake-ups a second.
-constexpr Nanos kCoalesce = std::chrono::microseconds(200);
 // A server that stops reading: Twilio discards audio instead of queueing it (31930). Below the
 // whole call's bound (worker_send_bound.cpp), so that pongs and mark echoes still fit.
 constexpr size_t kCongestedBytes = 256 * 1024;
@@ -152,8 +149,12 @@ void BasicWorker<Client>::on_timer() {
 }
 
 template <typename Client>
-void BasicWorker<Client>::schedule_next_launch(TimePoint) {
+void BasicWorker<Client>::schedule_next_launch(TimePoint now) {
   next_launch_ = TimePoint::max();
+  if (plan_.staged_closed()) {
+    schedule_next_step(now);
+    return;
+  }
   if (stopping_ || next_call_ >= plan_.calls_for(id_)) return;
   int64_t index = plan_.call_index(id_, next_call_);
   auto offset = plan_.scheduled_offset(index);
@@ -164,6 +165,10 @@ void BasicWorker<Client>::schedule_next_launch(TimePoint) {
 
 template <typename Client>
 void BasicWorker<Client>::launch_due_calls(TimePoint now) {
+  if (plan_.staged_closed()) {
+    follow_stages(now);
+    return;
+  }
   while (!stopping_ && next_call_ < plan_.calls_for(id_)) {
     int64_t index = plan_.call_index(id_, next_call_);
     auto offset = plan_.scheduled_offset(index);
@@ -560,9 +565,12 @@ void BasicWorker<Client>::finish(uint32_t slot, Outcome outcome, TimePoint now) 
   // Closed model: a finished call is replaced at once until this worker's share is placed.
   // Posted, not called: the caller may still hold a reference into this slot.
   if (!stopping_ && next_call_ < plan_.calls_for(id_) &&
-      !plan_.scheduled_offset(plan_.call_index(id_, next_call_))) {
+      !plan_.scheduled_offset(plan_.call_index(id_, next_call_)) &&
+      (!plan_.staged_closed() || stages_want_replacement(now))) {
     int64_t position = next_call_++;
+    ++replacements_posted_;
     asio::post(io_, [this, position, now] {
+      --replacements_posted_;
       if (!stopping_) connect(position, now, clock_.now());
     });
   }

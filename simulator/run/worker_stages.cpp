@@ -1,0 +1,89 @@
+// Closed-model --stages: the calls a worker keeps live follow the stages' steps instead of a
+// count. A step up starts calls at once; a step down ends the calls that were due to end first,
+// as a planned hang-up (stop, then close), so that ramping down never reads as a failure.
+#include <algorithm>
+#include <vector>
+
+#include "run/basic_worker.h"
+
+namespace callsim {
+
+namespace {
+// How soon a step down looks again at calls it could not end yet: one frame.
+constexpr Nanos kUndecidedRetry = std::chrono::milliseconds(20);
+}  // namespace
+
+template <typename Client>
+void BasicWorker<Client>::schedule_next_step(TimePoint now) {
+  next_launch_ = TimePoint::max();
+  if (stopping_) return;
+  // Steps within the coalescing slack were taken by this wake-up.
+  const auto next = plan_.stages()->next_step_after(now + kCoalesce - epoch_);
+  if (!next) return;
+  next_launch_ = epoch_ + *next;
+  schedule(kLaunchSlot, next_launch_);
+}
+
+template <typename Client>
+bool BasicWorker<Client>::stages_want_replacement(TimePoint now) const {
+  return live_ + replacements_posted_ < plan_.staged_calls_for(id_, now - epoch_);
+}
+
+template <typename Client>
+void BasicWorker<Client>::follow_stages(TimePoint now) {
+  const int64_t wanted = plan_.staged_calls_for(id_, now + kCoalesce - epoch_);
+  // Calls already hanging up are leaving; they neither count against a step down nor block one up.
+  std::vector<uint32_t> staying;
+  int64_t leaving = 0, undecided = 0;
+  for (uint32_t slot = 0; slot < slots_.size(); ++slot) {
+    const Call& call = *slots_[slot];
+    if (call.state == Call::State::kClosing || call.state == Call::State::kServerClosing) {
+      ++leaving;
+    } else if (call.state == Call::State::kStreaming && admission_decided(call, now)) {
+      staying.push_back(slot);
+    } else if (call.state != Call::State::kDone) {
+      ++undecided;
+    }
+  }
+  const int64_t placed = live_ + replacements_posted_ - leaving;
+  for (int64_t more = wanted - placed; more > 0; --more) connect(next_call_++, now, now);
+  int64_t excess = placed - wanted;
+  // A step down waits until the server has decided every call in flight (answered it, turned
+  // it away, or left it silent for the reject window); none is replaced meanwhile, as the calls
+  // wanted fell. Ending calls while others are being admitted would free slots the server fills
+  // in its own order, and the gauge would pass through counts the caller never had. A stop sent
+  // before the server decided would also leave a call neither admitted nor turned away.
+  if (excess > 0 && undecided == 0) {
+    std::sort(staying.begin(), staying.end(), [this](uint32_t a, uint32_t b) {
+      return slots_[a]->planned_hang_up < slots_[b]->planned_hang_up;
+    });
+    for (uint32_t slot : staying) {
+      if (excess-- <= 0) break;
+      Call& call = *slots_[slot];
+      call.planned_hang_up = std::min(call.planned_hang_up, now);
+      call.hang_up_at = call.planned_hang_up;
+      service(slot, now);
+    }
+  }
+  schedule_next_step(now);
+  if (excess > 0 && !stopping_) {
+    next_launch_ = std::min(next_launch_, now + kUndecidedRetry);
+    schedule(kLaunchSlot, next_launch_);
+  }
+}
+
+template <typename Client>
+bool BasicWorker<Client>::admission_decided(const Call& call, TimePoint now) const {
+  return call.record.first_server_message != TimePoint{} ||
+         now >= call.record.start_sent + settings_.reject_window;
+}
+
+#define CALLSIM_INSTANTIATE_STAGES(Client)                                     \
+  template void BasicWorker<Client>::schedule_next_step(TimePoint);            \
+  template bool BasicWorker<Client>::stages_want_replacement(TimePoint) const; \
+  template void BasicWorker<Client>::follow_stages(TimePoint);                 \
+  template bool BasicWorker<Client>::admission_decided(const Call&, TimePoint) const;
+CALLSIM_INSTANTIATE_STAGES(WsClient)
+CALLSIM_INSTANTIATE_STAGES(WssClient)
+
+}  // namespace callsim
