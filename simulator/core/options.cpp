@@ -6,6 +6,7 @@
 
 #include "core/load_plan.h"
 #include "core/think_time.h"
+#include "core/time_series_interval.h"
 #include "core/url.h"
 
 namespace callsim {
@@ -180,6 +181,12 @@ void validate(const Options& o) {
     }
   }
   thresholds_of(o);  // throws on the first bad --threshold or an unknown --slo
+  // An --interval 0 that was typed (or set in CALLSIM_INTERVAL or --config) is a mistake, not a
+  // request for the automatic width: only the default means that.
+  const bool interval_given = std::any_of(
+      o.settings.begin(), o.settings.end(),
+      [](const SettingEcho& s) { return s.key == "interval" && s.source != "default"; });
+  validate_interval(o.interval, interval_given, o.duration);
 }
 
 }  // namespace callsim

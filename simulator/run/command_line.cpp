@@ -371,8 +371,9 @@ void add_run_options(CLI::App& app, Options& o) {
       ->type_name("FILE")
       ->group(output);
   add_duration(app, "--interval", o.interval,
-               "Row width of the time series in the JSON, CSV and HTML reports (default: 250 ms "
-               "for runs up to 20 s, else 1 s, widened to at most 1024 rows)")
+               "Row width of the time series in the JSON, CSV and HTML reports, a multiple of "
+               "250ms (default: 250ms for runs up to 20s, else 1s; widened, with a warning, to "
+               "keep at most 1024 rows)")
       ->group(output);
   app.add_option("--junit", o.junit_path,
                  "Write the checks as JUnit XML to FILE, for CI test reports")

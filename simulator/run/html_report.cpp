@@ -70,6 +70,10 @@ void write_series(DataWriter& w, const TimeSeries& s) {
          [](DataWriter& w, const TimeSeriesRow& r) { optional_ms(w, r.lateness_p99); });
   column(w, "lateness_max_ms", s,
          [](DataWriter& w, const TimeSeriesRow& r) { optional_ms(w, r.lateness_max); });
+  column(w, "ttfa_p95_ms", s,
+         [](DataWriter& w, const TimeSeriesRow& r) { optional_ms(w, r.ttfa_p95); });
+  column(w, "reply_latency_p95_ms", s,
+         [](DataWriter& w, const TimeSeriesRow& r) { optional_ms(w, r.reply_latency_p95); });
   w.EndObject();
 }
 
@@ -312,6 +316,7 @@ std::string render_html_report(const HtmlReportInput& in) {
   page += "<div class=\"plot\" id=\"plot-gauge\"></div>\n";
   page += "<div class=\"plot\" id=\"plot-calls\"></div>\n";
   page += "<div class=\"plot\" id=\"plot-lateness\"></div>\n";
+  page += "<div class=\"plot\" id=\"plot-audio\"></div>\n";
   page += "<h2>Latency histograms</h2>\n<div id=\"histograms\"></div>\n";
   page += "<pre id=\"render-status\" data-state=\"loading\">{\"state\":\"loading\"}</pre>\n";
   page += "<script type=\"application/json\" id=\"callsim-data\">";

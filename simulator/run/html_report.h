@@ -24,7 +24,8 @@ struct HtmlReportInput {
 constexpr size_t kMaxPlotSteps = 20000;
 
 // One self-contained page: the verdict, the run's facts and the checks table as HTML, then the
-// plots (gauge vs admitted calls vs cap, calls, send lateness, latency histograms) drawn by the
+// plots (gauge vs admitted calls vs cap, calls, send lateness, time to first audio and reply
+// latency, latency histograms) drawn by the
 // embedded uPlot from the run's data embedded as JSON. Needs no network to view.
 std::string render_html_report(const HtmlReportInput& in);
 

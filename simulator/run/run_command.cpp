@@ -27,6 +27,7 @@
 #include "verify/run_verdict.h"
 #include "verify/time_series.h"
 #include "verify/time_series_csv.h"
+#include "verify/time_series_json.h"
 #include "verify/verifier.h"
 #include "verify/verify_options.h"
 #include "verify/verify_report.h"
@@ -264,6 +265,32 @@ int run_command(const Options& options) {
       if (!output_error) output_error = e;
     }
   };
+  // The time series is in the JSON report too, so it is built for any of the three.
+  std::optional<GaugeTimeline> gauge;
+  if (watcher.enabled() && (report || html || csv)) gauge = GaugeTimeline::from_trace(trace);
+  TimeSeriesInput series_input;
+  series_input.calls = &all.calls;
+  series_input.gauge = gauge ? &*gauge : nullptr;
+  series_input.lateness = &all.lateness_over_time;
+  series_input.cap = options.cap;
+  series_input.origin = run_started;
+  series_input.end = time_series_end(all.calls, series_input.gauge, finished);
+  series_input.interval = options.interval;
+  series_input.reply_timeout = options.reply_timeout;
+  std::optional<TimeSeries> series;
+  if (report || html || csv) {
+    series = build_time_series(series_input);
+    // validate() refused what --duration showed would not fit; what the run's tail (closing
+    // calls, the settle wait) or an unbounded run needed is widened, and said.
+    if (options.interval.count() > 0 && series->interval != options.interval && !options.silent) {
+      std::fprintf(stderr,
+                   "callsim: warning: --interval %s widened to %s: the time series spans %.1f s "
+                   "(at most %zu rows)\n",
+                   format_duration(options.interval).c_str(),
+                   format_duration(series->interval).c_str(),
+                   ms_since(run_started, series_input.end) / 1000.0, kMaxTimeSeriesRows);
+    }
+  }
   if (report) {
     attempt([&] {
       write_json_report(*report, summary, [&](JsonWriter& w) {
@@ -283,38 +310,28 @@ int run_command(const Options& options) {
         } else {
           w.Null();
         }
+        w.Key("time_series");
+        write_time_series_json(w, *series);
       });
     });
   }
-  if (html || csv) {
-    const std::optional<GaugeTimeline> gauge =
-        watcher.enabled() ? std::optional(GaugeTimeline::from_trace(trace)) : std::nullopt;
-    TimeSeriesInput series_input;
-    series_input.calls = &all.calls;
-    series_input.gauge = gauge ? &*gauge : nullptr;
-    series_input.lateness = &all.lateness_over_time;
-    series_input.cap = options.cap;
-    series_input.origin = run_started;
-    series_input.end = time_series_end(all.calls, series_input.gauge, finished);
-    const TimeSeries series = build_time_series(series_input);
-    if (csv) {
-      attempt([&] {
-        const std::string rows = format_time_series_csv(series);
-        std::fwrite(rows.data(), 1, rows.size(), csv->stream());
-        csv->commit();
-      });
-    }
-    if (html) {
-      attempt([&] {
-        HtmlReportInput page;
-        page.run = &summary;
-        page.verification = &verification;
-        page.series = &series;
-        page.gauge = series_input.gauge;
-        page.exit_code = decision.exit_code;
-        write_html_report(*html, page);
-      });
-    }
+  if (csv) {
+    attempt([&] {
+      const std::string rows = format_time_series_csv(*series);
+      std::fwrite(rows.data(), 1, rows.size(), csv->stream());
+      csv->commit();
+    });
+  }
+  if (html) {
+    attempt([&] {
+      HtmlReportInput page;
+      page.run = &summary;
+      page.verification = &verification;
+      page.series = &*series;
+      page.gauge = series_input.gauge;
+      page.exit_code = decision.exit_code;
+      write_html_report(*html, page);
+    });
   }
   if (junit) {
     attempt([&] {

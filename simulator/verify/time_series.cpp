@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "verify/time_series_audio.h"
+
 namespace callsim {
 
 namespace {
@@ -106,13 +108,6 @@ void lateness_levels(const LatenessSeries& lateness, TimeSeries& series) {
 
 }  // namespace
 
-Nanos time_series_interval(Nanos length, Nanos lateness_width) {
-  Nanos interval = length <= std::chrono::seconds(20) ? Nanos(std::chrono::milliseconds(250))
-                                                      : Nanos(std::chrono::seconds(1));
-  while (length / interval >= static_cast<int64_t>(kMaxTimeSeriesRows)) interval *= 2;
-  return std::max(interval, lateness_width);
-}
-
 TimePoint time_series_end(const std::vector<CallRecord>& calls, const GaugeTimeline* gauge,
                           TimePoint finished) {
   TimePoint end = finished;
@@ -127,7 +122,8 @@ TimeSeries build_time_series(const TimeSeriesInput& input) {
   series.has_gauge = input.gauge != nullptr;
   const Nanos length = std::max(Nanos(0), input.end - input.origin);
   const Nanos width = input.lateness ? input.lateness->width() : LatenessSeries::kBaseWidth;
-  series.interval = time_series_interval(length, width);
+  series.requested_interval = input.interval;
+  series.interval = time_series_interval(length, width, input.interval);
   // Rows up to and including the one holding `end`.
   const size_t rows = static_cast<size_t>(length / series.interval) + 1;
   series.rows.resize(rows);
@@ -142,6 +138,7 @@ TimeSeries build_time_series(const TimeSeriesInput& input) {
   admitted_levels(calls, input.origin, series);
   if (input.gauge) gauge_levels(*input.gauge, input.origin, series);
   if (input.lateness) lateness_levels(*input.lateness, series);
+  audio_levels(calls, input.origin, input.reply_timeout, series);
   return series;
 }
 

@@ -6,6 +6,7 @@
 
 #include "core/call_record.h"
 #include "core/lateness_series.h"
+#include "core/time_series_interval.h"
 #include "verify/timelines.h"
 
 namespace callsim {
@@ -17,6 +18,8 @@ namespace callsim {
 // started, admitted, turned away, ended) fall in the row whose stretch holds them; levels
 // (connecting, admitted live, the gauge) are read at the row's end, with the admitted and gauge
 // extremes over the closed stretch, so a short excursion above the cap shows in the row's max.
+// What the callers heard (verify/time_series_audio.h) falls in the row of the moment it was
+// heard or given up on.
 struct TimeSeriesRow {
   Nanos from{0}, to{0};    // since the run's start
   int64_t started = 0;     // calls whose connect began (or were scheduled, if they never connected)
@@ -32,10 +35,20 @@ struct TimeSeriesRow {
   std::optional<int64_t> gauge, gauge_min, gauge_max;
   uint64_t frames_sent = 0;
   std::optional<Nanos> lateness_p99, lateness_max;  // unset when no frame was sent
+  // Calls whose first voiced bot audio played in the row, and the p95 of their time to first
+  // audio (unset without one).
+  uint64_t greeted = 0;
+  std::optional<Nanos> ttfa_p95;
+  // Turns whose reply started playing in the row, and the p95 of their reply latency.
+  uint64_t turns_replied = 0;
+  std::optional<Nanos> reply_latency_p95;
+  // Turns given up on in the row: caller_end + reply_timeout falls in it.
+  uint64_t no_reply_turns = 0;
 };
 
 struct TimeSeries {
   Nanos interval{0};
+  Nanos requested_interval{0};  // --interval; 0 = automatic. `interval` differs when widened
   int cap = 0;
   bool has_gauge = false;  // a gauge was watched (its columns may still be empty in places)
   std::vector<TimeSeriesRow> rows;
@@ -48,13 +61,9 @@ struct TimeSeriesInput {
   int cap = 0;
   TimePoint origin{};  // the run's start
   TimePoint end{};     // the series covers [origin, end]
+  Nanos interval{0};   // --interval; 0 = automatic (core/time_series_interval.h)
+  Nanos reply_timeout = std::chrono::seconds(5);  // --reply-timeout: when a turn is given up on
 };
-
-// The row width for a run of `length`: 250 ms up to 20 s (a short CI run still shows its shape),
-// else 1 s, doubled until there are at most kMaxRows rows, and never finer than the lateness
-// slots (`lateness_width`).
-constexpr size_t kMaxTimeSeriesRows = 1024;
-Nanos time_series_interval(Nanos length, Nanos lateness_width);
 
 TimeSeries build_time_series(const TimeSeriesInput& input);
 

@@ -44,6 +44,8 @@
     completed: "#2ca02c",
     p99: "#1f5fbf",
     max: "#ff7f0e",
+    ttfa: "#17becf",
+    reply: "#9467bd",
     histogram: "#1f5fbf",
   };
 
@@ -225,6 +227,33 @@
     "frame sent.");
   }
 
+  // What the callers heard, per interval: each row's p95 over the calls greeted and the turns
+  // answered in it. Rows without any are gaps, so the values are drawn as points too. A series
+  // with no value at all (no turn answered, --caller loop) is left out rather than drawn empty.
+  function audioPlot() {
+    var s = data.series;
+    var wanted = [
+      { name: "ttfa_p95_ms", label: "time to first audio p95", colour: colours.ttfa },
+      { name: "reply_latency_p95_ms", label: "reply latency p95", colour: colours.reply },
+    ].filter(function (w) { return countPoints(s[w.name]) > 0; });
+    if (wanted.length === 0) {
+      skip("plot-audio", "No call was greeted and no turn answered: nothing heard to plot.");
+      return;
+    }
+    var series = [{ label: "t (s)" }];
+    wanted.forEach(function (w) {
+      series.push(line(w.label, w.colour, { paths: stepped, points: { show: true, size: 6 } }));
+    });
+    chart("plot-audio", {
+      title: "Time to first audio and reply latency p95 per interval (" + s.interval_ms + " ms)",
+      scales: { x: { time: false } },
+      axes: [seconds, { label: "ms" }],
+      series: series,
+    }, rows(wanted.map(function (w) { return w.name; })),
+    "Each row's p95 (nearest rank, exact) over the calls first greeted and the turns answered " +
+    "in it; gaps: none in that row.");
+  }
+
   function histogramPlot(h, index) {
     var id = "plot-histogram-" + index;
     var holder = document.createElement("div");
@@ -268,6 +297,7 @@
   gaugePlot();
   callsPlot();
   latenessPlot();
+  audioPlot();
   data.histograms.forEach(histogramPlot);
 
   // uPlot draws in a microtask after each chart is made; by the next task all have drawn.

@@ -86,6 +86,27 @@ TEST(Cli, BadValuesNameTheirFlagAndExit2) {
   }
 }
 
+// Each --interval the time series cannot honour is refused before the run, by name: an explicit
+// 0, a negative width, one finer than or cutting the 250 ms lateness slots, and one that would
+// need more than 1,024 rows over the --duration.
+TEST(Cli, BadIntervalsNameIntervalAndExit2) {
+  TempDir dir;
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"--interval", "0"},
+                                               {"--interval", "-1s"},
+                                               {"--interval", "100ms"},
+                                               {"--interval", "300ms"},
+                                               {"--interval", "250ms", "--duration", "300s"}}) {
+    Result r = run_callsim(args, dir);
+    EXPECT_EQ(r.status, 2) << args[1] << ": " << r.output;
+    EXPECT_EQ(line_count(r.output), 1u) << r.output;
+    EXPECT_NE(r.output.find("--interval"), std::string::npos) << r.output;
+  }
+  Result fits = run_callsim({"--interval", "500ms", "--duration", "300s", "--gauge", "none",
+                             "--url", "ws://127.0.0.1:1/ws"},
+                            dir);
+  EXPECT_EQ(fits.status, 3) << fits.output;  // past validation, to the unreachable target
+}
+
 TEST(Cli, MissingFixtureNamesTheFile) {
   TempDir dir;
   Result r = run_callsim({"--fixture", "/no/such/file.wav", "--gauge", "none"}, dir);

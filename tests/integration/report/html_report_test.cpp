@@ -65,8 +65,10 @@ testing::AssertionResult every_plot_drew(const PageReading& page,
   return testing::AssertionSuccess();
 }
 
+// Calls held for 1 s are greeted but hang up before the bot answers: the audio plot has the time
+// to first audio alone (a series with no value is left out, not drawn empty).
 const std::map<std::string, size_t> kPlotsOfAGaugedRun = {
-    {"plot-gauge", 3},       {"plot-calls", 5},       {"plot-lateness", 2},
+    {"plot-gauge", 3},       {"plot-calls", 5},       {"plot-lateness", 2},   {"plot-audio", 1},
     {"plot-histogram-0", 1}, {"plot-histogram-1", 1}, {"plot-histogram-2", 1}};
 const std::vector<std::string> kInked = {"plot-gauge/gauge", "plot-gauge/admitted live",
                                          "plot-gauge/cap", "plot-calls/admitted live (end)",
@@ -129,6 +131,25 @@ TEST(HtmlReportOfAFailure, ALeakIsInThePageAndItsPlotsDraw) {
   EXPECT_TRUE(reading.console.empty()) << describe(reading);
   EXPECT_TRUE(every_plot_drew(reading, kPlotsOfAGaugedRun, kInked));
   EXPECT_TRUE(screenshot_page(html, artifact("leaky-server.png"), 1200, 2600));
+}
+
+// A whole conversation (greeting, the caller's question, the bot's answer): the audio plot draws
+// both p95s per interval, and both leave their colour on the canvas.
+TEST(HtmlReport, AConversationRunDrawsTimeToFirstAudioAndReplyLatency) {
+  const std::string html = artifact("conversation.html");
+  std::remove(html.c_str());
+  VerdictRun run = run_callsim_against_bot({}, {"--concurrent", "5", "--html", html});
+  ASSERT_EQ(run.exit_code, 0) << run.describe();
+  const std::string text = slurp(html);
+  EXPECT_NE(text.find("<div class=\"plot\" id=\"plot-audio\"></div>"), std::string::npos);
+  PageReading page = load_page(html);
+  ASSERT_TRUE(page.ran) << describe(page);
+  EXPECT_TRUE(page.console.empty()) << describe(page);
+  std::map<std::string, size_t> plots = kPlotsOfAGaugedRun;
+  plots["plot-audio"] = 2;
+  EXPECT_TRUE(every_plot_drew(
+      page, plots, {"plot-audio/time to first audio p95", "plot-audio/reply latency p95"}));
+  EXPECT_TRUE(screenshot_page(html, artifact("conversation.png"), 1200, 2900));
 }
 
 }  // namespace

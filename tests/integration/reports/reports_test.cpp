@@ -211,7 +211,7 @@ TEST(Reports, InterruptedRunIsValid) {
 
 TEST(Reports, TheValidatorsRejectBrokenReports) {
   // The schema and the XSD must be able to fail: a seed as a number (inexact in JavaScript), a
-  // missing schema_version, and a JUnit testcase without a name.
+  // missing schema_version, a broken time-series row, and a JUnit testcase without a name.
   TempDir dir;
   ScriptedServer server(ScriptedServer::Behaviour::kSink);
   RunResult run = run_callsim(
@@ -237,6 +237,23 @@ TEST(Reports, TheValidatorsRejectBrokenReports) {
   auto [status2, out2] = validate_json(bad, dir);
   EXPECT_EQ(status2, 1) << out2;
   EXPECT_THAT(out2, HasSubstr("schema_version"));
+
+  // A time-series row with a sentinel for "no greeting" instead of null, and one without its
+  // reply latency.
+  doc.AddMember("schema_version", 1, doc.GetAllocator());
+  ASSERT_TRUE(doc["time_series"]["rows"].IsArray() && !doc["time_series"]["rows"].Empty());
+  auto& row = doc["time_series"]["rows"][0];
+  ASSERT_TRUE(row["ttfa_p95_ms"].IsNull()) << "a sink server never greets";
+  row["ttfa_p95_ms"].SetString("none");
+  row.RemoveMember("reply_latency_p95_ms");
+  buffer.Clear();
+  rapidjson::Writer<rapidjson::StringBuffer> writer3(buffer);
+  doc.Accept(writer3);
+  std::ofstream(bad) << buffer.GetString();
+  auto [status3, out3] = validate_json(bad, dir);
+  EXPECT_EQ(status3, 1) << out3;
+  EXPECT_THAT(out3, HasSubstr("time_series/rows/0/ttfa_p95_ms"));
+  EXPECT_THAT(out3, HasSubstr("reply_latency_p95_ms"));
 
   std::string xml = read_file(run.junit);
   const std::string named = "<testcase name=\"no_leak\"";

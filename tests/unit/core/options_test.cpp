@@ -96,5 +96,46 @@ TEST(Options, CallerFlagsAreCheckedTogether) {
   EXPECT_EQ(error_of(o), "");
 }
 
+// --interval: positive, whole 250 ms lateness slots, and within 1,024 rows of a known --duration;
+// 0 is "automatic" only when it is the default.
+TEST(Options, IntervalRules) {
+  using namespace std::chrono_literals;
+  Options o;
+  o.interval = 500ms;
+  EXPECT_EQ(error_of(o), "");
+  o.interval = 0s;
+  EXPECT_EQ(error_of(o), "");  // not given: the automatic width
+  o.settings.push_back({"interval", "0", "flag"});
+  EXPECT_EQ(error_of(o), "--interval must be positive (leave it out for the automatic row width)");
+  o.settings.back().source = "env";
+  EXPECT_EQ(error_of(o), "--interval must be positive (leave it out for the automatic row width)");
+  o.settings.back().source = "default";
+  EXPECT_EQ(error_of(o), "");
+  o.interval = -250ms;
+  EXPECT_EQ(error_of(o), "--interval must be positive (leave it out for the automatic row width)");
+  o.interval = 100ms;
+  EXPECT_EQ(error_of(o),
+            "--interval 100ms is finer than 250ms, the slots send lateness is kept in (the finest "
+            "row)");
+  o.interval = 300ms;
+  EXPECT_EQ(error_of(o),
+            "--interval 300ms must be a multiple of 250ms (the slots send lateness is kept in), "
+            "e.g. 500ms");
+  o.interval = 250ms;
+  o.duration = 255750ms;  // 1,024 rows: the last one holds the end
+  EXPECT_EQ(error_of(o), "");
+  o.duration = 256s;
+  EXPECT_EQ(error_of(o),
+            "--interval 250ms over --duration 256s gives 1025 rows, more than 1024; use 500ms or "
+            "wider");
+  o.duration = 600s;
+  o.interval = 500ms;
+  EXPECT_EQ(error_of(o),
+            "--interval 500ms over --duration 10m gives 1201 rows, more than 1024; use 750ms or "
+            "wider");
+  o.interval = 750ms;
+  EXPECT_EQ(error_of(o), "");
+}
+
 }  // namespace
 }  // namespace callsim

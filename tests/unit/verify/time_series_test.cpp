@@ -56,18 +56,19 @@ struct SmallRun {
 
 TEST(TimeSeries, ExactRowsOfASyntheticRun) {
   SmallRun run;
-  EXPECT_EQ(format_time_series_csv(run.series()),
-            "from_ms,to_ms,started,admitted,rejected,failed,completed,connecting,admitted_live,"
-            "admitted_live_max,cap,gauge,gauge_min,gauge_max,frames_sent,lateness_p99_ms,"
-            "lateness_max_ms\n"
-            "0,250,3,1,0,0,0,2,1,1,1,1,0,1,2,3.000,3.000\n"
-            "250,500,0,1,1,0,0,1,2,2,1,2,1,2,1,10.000,10.000\n"
-            "500,750,1,0,0,2,0,0,1,2,1,1,1,2,0,,\n"
-            "750,1000,0,0,0,0,0,0,1,1,1,1,1,1,0,,\n"
-            "1000,1250,0,0,0,0,1,0,0,1,1,0,0,1,0,,\n"
-            "1250,1500,0,0,0,0,0,0,0,0,1,0,0,0,0,,\n"
-            "1500,1750,1,0,0,0,0,1,0,0,1,0,0,0,0,,\n"
-            "1750,2000,0,0,0,0,0,0,0,0,1,0,0,0,0,,\n");
+  EXPECT_EQ(
+      format_time_series_csv(run.series()),
+      "from_ms,to_ms,started,admitted,rejected,failed,completed,connecting,admitted_live,"
+      "admitted_live_max,cap,gauge,gauge_min,gauge_max,frames_sent,lateness_p99_ms,"
+      "lateness_max_ms,greeted,ttfa_p95_ms,turns_replied,reply_latency_p95_ms,no_reply_turns\n"
+      "0,250,3,1,0,0,0,2,1,1,1,1,0,1,2,3.000,3.000,0,,0,,0\n"
+      "250,500,0,1,1,0,0,1,2,2,1,2,1,2,1,10.000,10.000,0,,0,,0\n"
+      "500,750,1,0,0,2,0,0,1,2,1,1,1,2,0,,,0,,0,,0\n"
+      "750,1000,0,0,0,0,0,0,1,1,1,1,1,1,0,,,0,,0,,0\n"
+      "1000,1250,0,0,0,0,1,0,0,1,1,0,0,1,0,,,0,,0,,0\n"
+      "1250,1500,0,0,0,0,0,0,0,0,1,0,0,0,0,,,0,,0,,0\n"
+      "1500,1750,1,0,0,0,0,1,0,0,1,0,0,0,0,,,0,,0,,0\n"
+      "1750,2000,0,0,0,0,0,0,0,0,1,0,0,0,0,,,0,,0,,0\n");
 }
 
 TEST(TimeSeries, WithoutAGaugeItsColumnsAreEmpty) {
@@ -78,7 +79,7 @@ TEST(TimeSeries, WithoutAGaugeItsColumnsAreEmpty) {
   const std::string csv = format_time_series_csv(series);
   const size_t second = csv.find('\n') + 1;
   EXPECT_EQ(csv.substr(second, csv.find('\n', second) - second),
-            "0,250,3,1,0,0,0,2,1,1,1,,,,2,3.000,3.000");
+            "0,250,3,1,0,0,0,2,1,1,1,,,,2,3.000,3.000,0,,0,,0");
 }
 
 TEST(TimeSeries, AnExcursionAboveTheCapShowsInTheRowMaxAlone) {
@@ -134,6 +135,18 @@ TEST(TimeSeries, IntervalIsAQuarterSecondForShortRunsAndBoundsTheRowCount) {
   EXPECT_EQ(time_series_interval(1024s, 250ms), 2s);
   EXPECT_EQ(time_series_interval(5000s, 250ms), 8s);
   EXPECT_EQ(time_series_interval(5s, 500ms), 500ms);  // never finer than the lateness slots
+}
+
+TEST(TimeSeries, ARequestedIntervalIsKeptUnlessTheRunNeedsWiderRows) {
+  EXPECT_EQ(time_series_interval(5s, 250ms, 500ms), 500ms);
+  EXPECT_EQ(time_series_interval(30s, 250ms, 250ms), 250ms);  // no 1 s default for long runs
+  EXPECT_EQ(time_series_interval(5s, 250ms, 750ms), 750ms);
+  // Slots of 500 ms (a run past 256 s): 750 ms would cut one, so the next whole number of them.
+  EXPECT_EQ(time_series_interval(300s, 500ms, 750ms), 1000ms);
+  // 255.75 s / 250 ms = 1023: the last row holds the end, 1024 rows; one more slot doubles.
+  EXPECT_EQ(time_series_interval(255750ms, 250ms, 250ms), 250ms);
+  EXPECT_EQ(time_series_interval(256s, 250ms, 250ms), 500ms);
+  EXPECT_EQ(time_series_interval(1000s, 250ms, 750ms), 1500ms);
 }
 
 }  // namespace
