@@ -16,6 +16,8 @@
 #include "core/capacity_search.h"
 #include "core/errors.h"
 #include "core/exit_codes.h"
+#include "run/capacity_html.h"
+#include "run/capacity_junit.h"
 #include "run/report_file.h"
 #include "run/run_command.h"
 
@@ -29,6 +31,8 @@ struct ThresholdCell {
   std::string text;     // "812.3ms", "0.5%", "3", "never", "-"
   std::string summary;
   double over = 0;  // value - limit, in the limit's unit (when measured)
+  std::optional<double> value;
+  double limit = 0;
   std::string unit;
 };
 
@@ -39,6 +43,7 @@ struct StepRun {
   uint64_t rejected = 0;
   std::vector<ThresholdCell> thresholds;
   std::string report;  // the step's whole JSON report
+  std::string junit;   // the step's JUnit XML (capacity --junit)
 };
 
 // Each step's report goes to a private directory and is read back: the JSON report is the
@@ -58,6 +63,7 @@ class StepDirectory {
   }
   ~StepDirectory() { ::rmdir(path_.c_str()); }
   std::string file(int step) const { return fmt::format("{}/step-{}.json", path_, step); }
+  std::string junit_file(int step) const { return fmt::format("{}/step-{}.xml", path_, step); }
 
  private:
   std::string path_;
@@ -81,18 +87,23 @@ std::string value_text(const rapidjson::Value& t) {
 }
 
 StepRun run_step(const Options& base, const CapacityArgs& args, int concurrent,
-                 const std::string& report_path) {
+                 const std::string& report_path, const std::string& junit_path) {
   Options o = base;
   o.concurrent = concurrent;
   o.calls = 0;
   if (!args.step_hold_text.empty()) o.hold = parse_duration(args.step_hold_text);
   o.report_path = report_path;
+  o.junit_path = junit_path;
   o.silent = true;
   o.progress = Options::Progress::kOff;
   StepRun step;
   step.exit_code = run_command(o);
   step.report = read_whole(report_path);
   std::remove(report_path.c_str());
+  if (!junit_path.empty()) {
+    step.junit = read_whole(junit_path);
+    std::remove(junit_path.c_str());
+  }
   rapidjson::Document doc;
   doc.Parse(step.report.c_str());
   if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("verification")) {
@@ -111,7 +122,9 @@ StepRun run_step(const Options& base, const CapacityArgs& args, int concurrent,
     cell.summary = check["summary"].GetString();
     cell.text = value_text(t);
     cell.unit = t["unit"].GetString();
-    if (t["value"].IsNumber()) cell.over = t["value"].GetDouble() - t["limit"].GetDouble();
+    cell.limit = t["limit"].GetDouble();
+    if (t["value"].IsNumber() && !t["never"].GetBool()) cell.value = t["value"].GetDouble();
+    if (t["value"].IsNumber()) cell.over = t["value"].GetDouble() - cell.limit;
     step.thresholds.push_back(cell);
   }
   return step;
@@ -275,14 +288,12 @@ void validate(const Options& o, const CapacityArgs& a) {
     }
   }
   if (o.rate > 0) throw InputError("capacity: steps --concurrent (closed model); drop --rate");
-  for (const auto& [flag, path] :
-       {std::pair<const char*, const std::string*>{"--html", &o.html_path},
-        {"--csv", &o.csv_path},
-        {"--junit", &o.junit_path},
-        {"--csv-calls", &o.csv_calls_path}}) {
+  for (const auto& [flag, path] : {std::pair<const char*, const std::string*>{"--csv", &o.csv_path},
+                                   {"--csv-calls", &o.csv_calls_path}}) {
     if (!path->empty()) {
       throw InputError(fmt::format(
-          "capacity: {} is per run; each step's whole JSON report is in capacity's --report",
+          "capacity: {} is per run; each step's whole JSON report is in capacity's --report "
+          "(--junit has a test suite per step, --html a plot per threshold)",
           flag));
     }
   }
@@ -320,9 +331,11 @@ int capacity_command(const Options& run_options, const CapacityArgs& args) {
   validate(base, args);
   if (thresholds_of(base).empty()) base.slo = "voice";
   validate(base);
-  std::optional<ReportFile> report;
+  std::optional<ReportFile> report, junit, html;
   if (!base.report_path.empty()) report.emplace(base.report_path);
-  std::FILE* human = base.report_path == "-" ? stderr : stdout;
+  if (!base.junit_path.empty()) junit.emplace(base.junit_path, "--junit");
+  if (!base.html_path.empty()) html.emplace(base.html_path, "--html");
+  std::FILE* human = base.report_path == "-" || base.junit_path == "-" ? stderr : stdout;
 
   std::string header = fmt::format("{:>6}  {:<15}", "CALLS", "RESULT");
   std::vector<size_t> widths;
@@ -335,10 +348,16 @@ int capacity_command(const Options& run_options, const CapacityArgs& args) {
   std::fflush(human);
 
   StepDirectory directory;
+  // --html and --junit are capacity's own; each step writes only the JSON report it reads back.
+  Options step_options = base;
+  step_options.html_path.clear();
+  step_options.junit_path.clear();
   CapacitySearch search({args.from, args.step, args.max, args.refine, base.cap});
   std::vector<StepRun> runs;
   while (const std::optional<int> concurrent = search.next()) {
-    StepRun run = run_step(base, args, *concurrent, directory.file(int(runs.size()) + 1));
+    const int number = static_cast<int>(runs.size()) + 1;
+    StepRun run = run_step(step_options, args, *concurrent, directory.file(number),
+                           junit ? directory.junit_file(number) : std::string());
     if (run.exit_code == kExitUnreachable) {
       std::fprintf(stderr, "callsim: capacity: the %d-call step: %s\n", *concurrent,
                    run.verdict_line.c_str());
@@ -354,6 +373,31 @@ int capacity_command(const Options& run_options, const CapacityArgs& args) {
   const int exit_code = exit_code_of(search, args);
   std::fprintf(human, "%s\n", line.c_str());
   if (report) write_capacity_report(*report, search, runs, args, line, exit_code);
+  if (html) {
+    CapacityHtmlInput page;
+    page.answer = line;
+    page.capacity = search.capacity();
+    if (const CapacityStep* unmet = search.first_unmet()) page.stopped_at = unmet->concurrent;
+    page.exit_code = exit_code;
+    for (size_t i = 0; i < runs.size(); ++i) {
+      const CapacityStep& step = search.steps()[i];
+      CapacityHtmlStep row{step.concurrent, to_string(step.result), step.reason, {}};
+      for (const ThresholdCell& t : runs[i].thresholds) {
+        row.thresholds.push_back({t.name, t.verdict, t.text, t.value, t.limit, t.unit});
+      }
+      page.steps.push_back(std::move(row));
+    }
+    write_capacity_html(*html, page);
+  }
+  if (junit) {
+    std::vector<CapacityJunitStep> steps;
+    for (size_t i = 0; i < runs.size(); ++i) {
+      steps.push_back({search.steps()[i].concurrent, runs[i].junit});
+    }
+    const std::string xml = merge_capacity_junit(steps);
+    std::fwrite(xml.data(), 1, xml.size(), junit->stream());
+    junit->commit();
+  }
   return exit_code;
 }
 

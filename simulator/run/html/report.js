@@ -47,6 +47,7 @@
     ttfa: "#17becf",
     reply: "#9467bd",
     histogram: "#1f5fbf",
+    knee: "#555555",
   };
 
   function rgb(hex) {
@@ -99,8 +100,8 @@
     }
     opts.width = width(el);
     opts.height = opts.height || 300;
-    opts.hooks = {
-      draw: [function (u) {
+    opts.hooks = opts.hooks || {};
+    opts.hooks.draw = (opts.hooks.draw || []).concat([function (u) {
         var ink = inkBySeries(u);
         entry.draws++;
         entry.series = u.series.slice(1).map(function (s, k) {
@@ -113,8 +114,7 @@
         });
         entry.state = "drawn";
         publish();
-      }],
-    };
+      }]);
     return new uPlot(opts, columns, el);
   }
 
@@ -294,11 +294,78 @@
     }, [x, counts]);
   }
 
-  gaugePlot();
-  callsPlot();
-  latenessPlot();
-  audioPlot();
-  data.histograms.forEach(histogramPlot);
+  // A vertical dashed line at x = at across the plotting area (drawn under the status hook, in
+  // a colour no series uses, so it never counts as a series' ink).
+  function verticalMark(at, colour) {
+    return function (u) {
+      if (at == null) return;
+      var px = u.valToPos(at, "x", true);
+      var ctx = u.ctx;
+      ctx.save();
+      ctx.strokeStyle = colour;
+      ctx.lineWidth = 2;
+      ctx.setLineDash([4, 4]);
+      ctx.beginPath();
+      ctx.moveTo(px, u.bbox.top);
+      ctx.lineTo(px, u.bbox.top + u.bbox.height);
+      ctx.stroke();
+      ctx.restore();
+    };
+  }
+
+  // callsim capacity --html: each threshold's value against the concurrency, the steps met apart
+  // from the others, the limit dashed, and the knee (the capacity found) marked.
+  function capacityPlots() {
+    var holder = document.getElementById("capacity-plots");
+    data.thresholds.forEach(function (t, index) {
+      var id = "plot-capacity-" + index;
+      var el = document.createElement("div");
+      el.id = id;
+      el.className = "plot";
+      holder.appendChild(el);
+      var x = data.concurrent;
+      var series = [{ label: "calls" }];
+      var columns = [x];
+      var dots = { points: { show: true, size: 9 } };
+      if (countPoints(t.met) > 0) {
+        series.push(line("step met", colours.completed, dots));
+        columns.push(t.met);
+      }
+      if (countPoints(t.not_met) > 0) {
+        series.push(line("step not met", colours.failed, dots));
+        columns.push(t.not_met);
+      }
+      if (series.length === 1) {
+        skip(id, t.expression + ": no step measured it.");
+        return;
+      }
+      series.push(line("limit", colours.cap, { dash: [8, 5] }));
+      columns.push(x.map(function () { return t.limit; }));
+      var title = t.expression;
+      if (data.capacity != null) title += ": capacity " + data.capacity + " calls";
+      if (data.stopped_at != null) title += ", not met at " + data.stopped_at;
+      chart(id, {
+        title: title,
+        scales: { x: { time: false }, y: { range: function (u, lo, hi) {
+          return [Math.min(0, lo), Math.max(hi, t.limit) * 1.1];
+        } } },
+        axes: [{ label: "concurrent calls" }, { label: t.unit }],
+        series: series,
+        hooks: { draw: [verticalMark(data.capacity, colours.knee)] },
+      }, columns, "Dashed grey: the capacity found (the last concurrency that met every " +
+         "threshold); a value of never (no reply) is not drawn.");
+    });
+  }
+
+  if (data.kind === "capacity") {
+    capacityPlots();
+  } else {
+    gaugePlot();
+    callsPlot();
+    latenessPlot();
+    audioPlot();
+    data.histograms.forEach(histogramPlot);
+  }
 
   // uPlot draws in a microtask after each chart is made; by the next task all have drawn.
   setTimeout(function () {

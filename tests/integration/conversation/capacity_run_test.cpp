@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -15,6 +17,11 @@ namespace callsim::test {
 namespace {
 
 using ::testing::HasSubstr;
+
+std::string file_text(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
 
 double unloaded_reply_p95_ms(const std::vector<std::string>& bot) {
   const VerdictRun base =
@@ -62,9 +69,11 @@ TEST(Capacity, FindsTheConcurrencyAtWhichTheInjectedLatencyCrossesTheLimit) {
 
 // A server whose cap comes first: the answer is the cap, measured by a step at the cap itself.
 TEST(Capacity, ACapReachedFirstIsTheAnswer) {
+  TempDir junit;
   const VerdictRun run = run_callsim_against_bot(
-      {"--cap", "25"}, {"capacity", "--from", "10", "--step", "10", "--max", "40", "--caller",
-                        "loop", "--hold", "2s", "--threshold", "setup.p95<5s"});
+      {"--cap", "25"},
+      {"capacity", "--from", "10", "--step", "10", "--max", "40", "--caller", "loop", "--hold",
+       "2s", "--threshold", "setup.p95<5s", "--junit", junit.path() + "/capacity.xml"});
   ASSERT_EQ(run.exit_code, 0) << run.describe();
   rapidjson::Document doc;
   doc.Parse(run.report.c_str());
@@ -74,6 +83,17 @@ TEST(Capacity, ACapReachedFirstIsTheAnswer) {
   EXPECT_THAT(run.callsim_output,
               HasSubstr("CAPACITY: 25 calls, limited by the cap at 25 (at 30 calls the server "
                         "turned 5 of 30 calls away)"));
+  // --junit: one test suite per step, valid against the JUnit schema CI servers read.
+  const std::string xml = file_text(junit.path() + "/capacity.xml");
+  EXPECT_THAT(xml, HasSubstr("<testsuites name=\"callsim capacity\""));
+  for (const char* step : {"10", "20", "25", "30"}) {
+    EXPECT_THAT(xml,
+                HasSubstr(std::string("<testsuite name=\"callsim capacity ") + step + " calls\""));
+  }
+  ChildProcess xmllint(
+      {"xmllint", "--noout", "--schema", CALLSIM_JUNIT_XSD, junit.path() + "/capacity.xml"},
+      junit.path() + "/xmllint.txt");
+  EXPECT_EQ(xmllint.wait_for(std::chrono::seconds(30)).value_or(-1), 0) << xmllint.output();
   // --expect above what was found is exit 1.
   const VerdictRun expecting = run_callsim_against_bot(
       {"--cap", "25"}, {"capacity", "--from", "20", "--step", "10", "--max", "30", "--caller",
@@ -98,9 +118,10 @@ TEST(Capacity, BadStepsAreUsageErrorsNamingTheFlag) {
   EXPECT_EQ(usage_error({"--step-hold", "2"}),
             "callsim: capacity: --step-hold '2': invalid duration '2' (expected a unit: ns, us, "
             "ms, s, m, h)\n");
-  EXPECT_EQ(usage_error({"--junit", "x.xml"}),
-            "callsim: capacity: --junit is per run; each step's whole JSON report is in "
-            "capacity's --report\n");
+  EXPECT_EQ(usage_error({"--csv", "x.csv"}),
+            "callsim: capacity: --csv is per run; each step's whole JSON report is in "
+            "capacity's --report (--junit has a test suite per step, --html a plot per "
+            "threshold)\n");
   EXPECT_EQ(usage_error({"--threshold", "ttfa.p95<2"}).substr(0, 45),
             "callsim: --threshold 'ttfa.p95<2': a latency'");
 }

@@ -152,5 +152,33 @@ TEST(HtmlReport, AConversationRunDrawsTimeToFirstAudioAndReplyLatency) {
   EXPECT_TRUE(screenshot_page(html, artifact("conversation.png"), 1200, 2900));
 }
 
+// callsim capacity --html against a bot with a cap of 25: steps of 10, 20 and 30 calls, then one
+// at the cap. The page gives the answer and a plot per threshold whose met and not-met steps,
+// limit and the knee at 25 are drawn in a real browser.
+TEST(HtmlReport, ACapacitySearchPlotsEachThresholdAgainstTheConcurrency) {
+  const std::string html = artifact("capacity.html");
+  std::remove(html.c_str());
+  VerdictRun run = run_callsim_against_bot(
+      {"--cap", "25"},
+      {"capacity", "--from", "10", "--step", "10", "--max", "30", "--caller", "loop", "--hold",
+       "2s", "--threshold", "setup.p95<5s", "--threshold", "failed_calls.rate<1%", "--html", html});
+  ASSERT_EQ(run.exit_code, 0) << run.describe();
+  const std::string text = slurp(html);
+  EXPECT_NE(text.find("<div class=\"verdict PASS\" id=\"verdict\">25 calls</div>"),
+            std::string::npos)
+      << text.substr(0, 3000);
+  EXPECT_NE(text.find("CAPACITY: 25 calls, limited by the cap at 25"), std::string::npos);
+  EXPECT_EQ(text.find("src=\""), std::string::npos);
+
+  PageReading page = load_page(html);
+  ASSERT_TRUE(page.ran) << "chromium failed (tools/install-deps installs it): " << describe(page);
+  EXPECT_TRUE(page.console.empty()) << describe(page);
+  // The step at 30 was turned away: not met, though each threshold held there.
+  EXPECT_TRUE(every_plot_drew(
+      page, {{"plot-capacity-0", 3}, {"plot-capacity-1", 3}},
+      {"plot-capacity-0/step met", "plot-capacity-0/step not met", "plot-capacity-0/limit"}));
+  EXPECT_TRUE(screenshot_page(html, artifact("capacity.png"), 1200, 1400)) << "no screenshot";
+}
+
 }  // namespace
 }  // namespace callsim::test
