@@ -1,10 +1,14 @@
 #include "run_report.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -96,13 +100,42 @@ ReadingTotals reading_totals(const std::vector<CallRecord>& calls) {
   return t;
 }
 
+// RSS over the calls says something only when the calls, not the process's fixed start-up cost,
+// dominate it: with at least this many live at once, and then per call live at the peak.
+constexpr int64_t kRssPerCallFrom = 100;
+
+int64_t peak_live_calls(const std::vector<CallRecord>& calls) {
+  std::vector<std::pair<TimePoint, int>> changes;
+  for (const CallRecord& c : calls) {
+    const TimePoint from = c.connect_started != TimePoint{} ? c.connect_started : c.scheduled;
+    if (from == TimePoint{} || c.ended == TimePoint{}) continue;
+    changes.emplace_back(from, +1);
+    changes.emplace_back(c.ended, -1);
+  }
+  std::sort(changes.begin(), changes.end());
+  int64_t live = 0, peak = 0;
+  for (const auto& change : changes) peak = std::max(peak, live += change.second);
+  return peak;
+}
+
+std::optional<double> rss_kb_per_call(const RunSummary& run) {
+  const int64_t peak = peak_live_calls(run.stats->calls);
+  if (peak < kRssPerCallFrom) return std::nullopt;
+  return static_cast<double>(run.max_rss_kb) / static_cast<double>(peak);
+}
+
 void write_generator(JsonWriter& w, const RunSummary& run) {
   const RunStats& s = *run.stats;
   w.StartObject();
   field(w, "cpu_seconds", run.cpu_seconds);
   field(w, "cpu_us_per_frame", s.frames_sent ? run.cpu_seconds * 1e6 / s.frames_sent : 0.0);
   field(w, "max_rss_kb", run.max_rss_kb);
-  field(w, "rss_kb_per_call", s.calls.empty() ? 0.0 : double(run.max_rss_kb) / s.calls.size());
+  key(w, "rss_kb_per_call");
+  if (const auto per_call = rss_kb_per_call(run)) {
+    w.Double(*per_call);
+  } else {
+    w.Null();
+  }
   field(w, "connection_setup_per_second", setup_rate(s));
   w.EndObject();
 }
@@ -584,11 +617,14 @@ std::string format_run_summary(const RunSummary& run) {
       s.handshake.percentile(50).count() / 1e6, s.handshake.percentile(99).count() / 1e6,
       s.first_message.percentile(50).count() / 1e6);
   if (run.conversation) out += format_audio_summary(s);
+  const auto per_call = rss_kb_per_call(run);
   out += fmt::format(
-      "  generator: CPU {:.2f} s ({:.2f} us per frame), peak RSS {:.1f} MB ({:.1f} KB per call), "
-      "{:.0f} upgrades/s\n",
+      "  generator: CPU {:.2f} s ({:.2f} us per frame), peak RSS {:.1f} MB{}, {:.0f} upgrades/s\n",
       run.cpu_seconds, s.frames_sent ? run.cpu_seconds * 1e6 / s.frames_sent : 0.0,
-      run.max_rss_kb / 1024.0, s.calls.empty() ? 0.0 : double(run.max_rss_kb) / s.calls.size(),
+      run.max_rss_kb / 1024.0,
+      per_call
+          ? fmt::format(" ({:.1f} KB per call at {} live)", *per_call, peak_live_calls(s.calls))
+          : std::string(),
       setup_rate(s));
   if (s.webhooks_posted) {
     out += fmt::format(
