@@ -7,7 +7,7 @@
 #include <algorithm>
 
 #include "core/markup_escape.h"
-#include "run/html_assets.h"
+#include "run/html_page.h"
 
 namespace callsim {
 
@@ -69,16 +69,7 @@ std::string page_data(const CapacityHtmlInput& in, const std::vector<CapacityHtm
   }
   w.EndArray();
   w.EndObject();
-  // As the run report writes its data: '<' as \u003c, so no string can end the <script>.
-  std::string out;
-  for (const char c : std::string(buffer.GetString())) {
-    if (c == '<') {
-      out += "\\u003c";
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  return json_for_script(std::string_view(buffer.GetString(), buffer.GetSize()));
 }
 
 std::string steps_table(const std::vector<CapacityHtmlStep>& steps) {
@@ -109,31 +100,14 @@ std::string render_capacity_html(const CapacityHtmlInput& in) {
   std::stable_sort(by_calls.begin(), by_calls.end(),
                    [](const auto& a, const auto& b) { return a.concurrent < b.concurrent; });
   const char* word = in.exit_code == 0 ? "PASS" : "FAIL";
-  std::string page;
-  page += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  page += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  page += "<title>callsim capacity</title>\n<style>\n";
-  page += asset(kUplotCss, kUplotCssSize);
-  page += "\n";
-  page += asset(kReportCss, kReportCssSize);
-  page += "</style>\n</head>\n<body>\n<h1>callsim capacity</h1>\n";
-  page += fmt::format("<div class=\"verdict {}\" id=\"verdict\">{}</div>\n", word,
+  std::string body = "<h1>callsim capacity</h1>\n";
+  body += fmt::format("<div class=\"verdict {}\" id=\"verdict\">{}</div>\n", word,
                       in.capacity ? fmt::format("{} calls", *in.capacity) : "none");
-  page +=
+  body +=
       fmt::format("<div class=\"verdict-line\" id=\"answer\">{}</div>\n", markup_escape(in.answer));
-  page += "<h2>Steps</h2>\n" + steps_table(in.steps);
-  page += "<h2>Each threshold against the concurrency</h2>\n<div id=\"capacity-plots\"></div>\n";
-  page += "<pre id=\"render-status\" data-state=\"loading\">{\"state\":\"loading\"}</pre>\n";
-  page += "<script type=\"application/json\" id=\"callsim-data\">";
-  page += page_data(in, by_calls);
-  page += "</script>\n<script>\n/* uPlot (MIT): https://github.com/leeoniya/uPlot\n";
-  page += asset(kUplotLicense, kUplotLicenseSize);
-  page += "*/\n";
-  page += asset(kUplotJs, kUplotJsSize);
-  page += "\n</script>\n<script>\n";
-  page += asset(kReportJs, kReportJsSize);
-  page += "</script>\n</body>\n</html>\n";
-  return page;
+  body += "<h2>Steps</h2>\n" + steps_table(in.steps);
+  body += "<h2>Each threshold against the concurrency</h2>\n<div id=\"capacity-plots\"></div>\n";
+  return self_contained_page("callsim capacity", body, page_data(in, by_calls));
 }
 
 void write_capacity_html(ReportFile& file, const CapacityHtmlInput& in) {

@@ -9,7 +9,7 @@
 
 #include "core/errors.h"
 #include "core/markup_escape.h"
-#include "run/html_assets.h"
+#include "run/html_page.h"
 
 namespace callsim {
 
@@ -170,7 +170,7 @@ void write_histogram(DataWriter& w, const char* title, const LatencyHistogram& h
   w.EndObject();
 }
 
-// The page's data. '<' is written as \u003c, so no string in it can end the <script> element.
+// The page's data, safe inside the page's <script>.
 std::string page_data(const HtmlReportInput& in) {
   const RunSummary& run = *in.run;
   rapidjson::StringBuffer buffer;
@@ -197,16 +197,7 @@ std::string page_data(const HtmlReportInput& in) {
   write_histogram(w, "Time to the server's first message (after start)", run.stats->first_message);
   w.EndArray();
   w.EndObject();
-  std::string json;
-  json.reserve(buffer.GetSize());
-  for (const char* p = buffer.GetString(); *p; ++p) {
-    if (*p == '<') {
-      json += "\\u003c";
-    } else {
-      json += *p;
-    }
-  }
-  return json;
+  return json_for_script(std::string_view(buffer.GetString(), buffer.GetSize()));
 }
 
 std::string verdict_word(const std::string& verdict) {
@@ -292,43 +283,24 @@ std::string checks_table(const Verification& v) {
 std::string render_html_report(const HtmlReportInput& in) {
   const Verification& v = *in.verification;
   const std::string word = verdict_word(v.verdict);
-  std::string page;
-  page += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  page += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  page += fmt::format("<title>callsim: {}</title>\n", markup_escape(v.verdict));
-  page += "<style>\n";
-  page += asset(kUplotCss, kUplotCssSize);
-  page += "\n";
-  page += asset(kReportCss, kReportCssSize);
-  page += "</style>\n</head>\n<body>\n";
-  page += "<h1>callsim report</h1>\n";
-  page += fmt::format("<div class=\"verdict {}\" id=\"verdict\">{}</div>\n", markup_escape(word),
+  std::string body = "<h1>callsim report</h1>\n";
+  body += fmt::format("<div class=\"verdict {}\" id=\"verdict\">{}</div>\n", markup_escape(word),
                       markup_escape(word));
-  page += fmt::format("<div class=\"verdict-line\">{}</div>\n", markup_escape(v.verdict_line));
+  body += fmt::format("<div class=\"verdict-line\">{}</div>\n", markup_escape(v.verdict_line));
   for (const auto& reason : v.incomplete) {
-    page += fmt::format("<div class=\"warning\">{}</div>\n", markup_escape(reason));
+    body += fmt::format("<div class=\"warning\">{}</div>\n", markup_escape(reason));
   }
-  page += "<h2>Run</h2>\n" + facts_table(in);
-  page += fmt::format("<h2>Checks (cap {}, {} burst{})</h2>\n", v.cap, v.bursts.size(),
+  body += "<h2>Run</h2>\n" + facts_table(in);
+  body += fmt::format("<h2>Checks (cap {}, {} burst{})</h2>\n", v.cap, v.bursts.size(),
                       v.bursts.size() == 1 ? "" : "s");
-  page += checks_table(v);
-  page += "<h2>Over time</h2>\n";
-  page += "<div class=\"plot\" id=\"plot-gauge\"></div>\n";
-  page += "<div class=\"plot\" id=\"plot-calls\"></div>\n";
-  page += "<div class=\"plot\" id=\"plot-lateness\"></div>\n";
-  page += "<div class=\"plot\" id=\"plot-audio\"></div>\n";
-  page += "<h2>Latency histograms</h2>\n<div id=\"histograms\"></div>\n";
-  page += "<pre id=\"render-status\" data-state=\"loading\">{\"state\":\"loading\"}</pre>\n";
-  page += "<script type=\"application/json\" id=\"callsim-data\">";
-  page += page_data(in);
-  page += "</script>\n<script>\n/* uPlot (MIT): https://github.com/leeoniya/uPlot\n";
-  page += asset(kUplotLicense, kUplotLicenseSize);
-  page += "*/\n";
-  page += asset(kUplotJs, kUplotJsSize);
-  page += "\n</script>\n<script>\n";
-  page += asset(kReportJs, kReportJsSize);
-  page += "</script>\n</body>\n</html>\n";
-  return page;
+  body += checks_table(v);
+  body += "<h2>Over time</h2>\n";
+  body += "<div class=\"plot\" id=\"plot-gauge\"></div>\n";
+  body += "<div class=\"plot\" id=\"plot-calls\"></div>\n";
+  body += "<div class=\"plot\" id=\"plot-lateness\"></div>\n";
+  body += "<div class=\"plot\" id=\"plot-audio\"></div>\n";
+  body += "<h2>Latency histograms</h2>\n<div id=\"histograms\"></div>\n";
+  return self_contained_page("callsim: " + v.verdict, body, page_data(in));
 }
 
 void write_html_report(ReportFile& file, const HtmlReportInput& in) {

@@ -102,15 +102,9 @@ TEST(Capacity, ACapReachedFirstIsTheAnswer) {
 }
 
 TEST(Capacity, BadStepsAreUsageErrorsNamingTheFlag) {
-  auto usage_error = [](const std::vector<std::string>& args) {
-    TempDir dir;
-    std::vector<std::string> argv = {
-        std::string(CALLSIM_BIN_DIR) + "/callsim", "capacity", "--gauge", "none", "--url",
-        "ws://127.0.0.1:9/ws/twilio-media"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    ChildProcess process(argv, dir.path() + "/out.txt");
-    EXPECT_EQ(process.wait_for(std::chrono::seconds(30)).value_or(-1), 2) << process.output();
-    return process.output();
+  auto usage_error = [](std::vector<std::string> args) {
+    args.insert(args.begin(), "capacity");
+    return callsim_usage_error(args);
   };
   EXPECT_EQ(usage_error({"--from", "10", "--max", "5"}),
             "callsim: capacity: --max 5 is below --from 10\n");

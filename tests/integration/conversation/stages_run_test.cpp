@@ -144,16 +144,7 @@ TEST(Stages, EachStageReportsWhatTheCallersHeard) {
 }
 
 TEST(Stages, BadStagesAreUsageErrorsBeforeAnyCall) {
-  auto usage_error = [](const std::vector<std::string>& args) {
-    TempDir dir;
-    std::vector<std::string> argv = {std::string(CALLSIM_BIN_DIR) + "/callsim", "--url",
-                                     "ws://127.0.0.1:9/ws/twilio-media", "--gauge", "none"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    ChildProcess process(argv, dir.path() + "/out.txt");
-    const int status = process.wait_for(std::chrono::seconds(30)).value_or(-1);
-    EXPECT_EQ(status, 2) << process.output();
-    return process.output();
-  };
+  const auto usage_error = callsim_usage_error;
   EXPECT_THAT(usage_error({"--stages", "30s:5/s,1m:10"}),
               HasSubstr("callsim: --stages: stage 2 '1m:10': every target must be calls"));
   EXPECT_THAT(usage_error({"--stages", "30s:5", "--rate", "5"}),

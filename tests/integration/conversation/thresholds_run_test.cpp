@@ -100,16 +100,7 @@ TEST(Thresholds, LoopCallersLeaveWhatTheCallerHeardUnjudged) {
 
 // Exit 2 names the expression before any connection is tried (nothing listens at the URL).
 TEST(Thresholds, ABadExpressionIsAUsageErrorBeforeAnyCall) {
-  auto usage_error = [](const std::vector<std::string>& args) {
-    TempDir dir;
-    std::vector<std::string> argv = {std::string(CALLSIM_BIN_DIR) + "/callsim", "--url",
-                                     "ws://127.0.0.1:9/ws/twilio-media", "--gauge", "none"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    ChildProcess process(argv, dir.path() + "/out.txt");
-    const int status = process.wait_for(std::chrono::seconds(30)).value_or(-1);
-    EXPECT_EQ(status, 2) << process.output();
-    return process.output();
-  };
+  const auto usage_error = callsim_usage_error;
   EXPECT_EQ(usage_error({"--threshold", "reply.p95<1s"}).substr(0, 63),
             "callsim: --threshold 'reply.p95<1s': unknown metric 'reply' (kn");
   EXPECT_EQ(usage_error({"--slo", "web"}), "callsim: --slo 'web': unknown preset (known: voice)\n");

@@ -124,6 +124,17 @@ std::string VerdictRun::describe() const {
          tail(callsim_output, 6000) + "\n--- callsim-bot ---\n" + tail(bot_output, 2000);
 }
 
+std::string callsim_usage_error(const std::vector<std::string>& args) {
+  TempDir dir;
+  std::vector<std::string> argv = {kCallsim};
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.insert(argv.end(), {"--url", "ws://127.0.0.1:9/ws/twilio-media", "--gauge", "none"});
+  ChildProcess process(argv, dir.path() + "/out.txt");
+  const int status = process.wait_for(std::chrono::seconds(30)).value_or(-1);
+  EXPECT_EQ(status, 2) << process.output();
+  return process.output();
+}
+
 testing::AssertionResult every_check_passed(const VerdictRun& run, int bursts) {
   if (run.exit_code != 0) return testing::AssertionFailure() << "callsim did not exit 0";
   if (run.bursts != bursts) {

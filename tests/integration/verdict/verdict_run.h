@@ -80,6 +80,11 @@ VerdictRun run_callsim_against_bot(const std::vector<std::string>& bot_args,
                                    const std::function<void(RedisServer&)>& while_running = {},
                                    std::chrono::milliseconds kill_bot_after = {});
 
+// callsim alone with `args` (a subcommand first, if any), then a --url nothing listens at and
+// --gauge none: for the usage errors that must come before any call. Records a test failure
+// unless it exits 2, and returns what it printed.
+std::string callsim_usage_error(const std::vector<std::string>& args);
+
 // Exit code 0, and every check PASSed in the total and in each of `bursts` bursts.
 testing::AssertionResult every_check_passed(const VerdictRun& run, int bursts);
 
