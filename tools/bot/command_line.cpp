@@ -1,6 +1,7 @@
 #include "bot/command_line.h"
 
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <utility>
@@ -290,6 +291,17 @@ BotCommand parse_bot_command_line(int argc, const char* const* argv) {
   add_duration(app, "--heartbeat", speech_settings.heartbeat_interval,
                "Interval of heartbeat_<n> marks")
       ->group(speech);
+
+  // Every flag is also read from CALLSIM_BOT_<FLAG> (a flag given beats it), as callsim's are
+  // from CALLSIM_<FLAG>: the Redis URL and its password need not be on argv, where ps shows them.
+  for (CLI::Option* option : app.get_options()) {
+    if (option->get_lnames().empty() || option->get_lnames()[0] == "help") continue;
+    std::string variable = "CALLSIM_BOT_";
+    for (const char c : option->get_lnames()[0]) {
+      variable += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    option->envname(variable);
+  }
 
   try {
     app.parse(argc, argv);

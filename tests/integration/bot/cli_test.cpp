@@ -90,6 +90,29 @@ TEST(BotCommandLine, HelpListsTheFlags) {
   }
 }
 
+// Every flag also comes from CALLSIM_BOT_<FLAG>, and a flag given beats its variable.
+TEST(BotCommandLine, EveryFlagAlsoComesFromTheEnvironmentAndAFlagBeatsIt) {
+  const std::string unreachable =
+      "redis://127.0.0.1:" + std::to_string(callsim::test::free_tcp_port());
+  auto with_env = [](const std::string& assignment, std::vector<std::string> args) {
+    args.insert(args.begin(), {assignment, kBot});
+    args.insert(args.begin(), "/usr/bin/env");
+    TempDir dir;
+    ChildProcess bot(args, dir.path() + "/out.txt");
+    Exit run;
+    run.status = bot.wait_for(std::chrono::seconds(20)).value_or(-1);
+    run.output = bot.output();
+    return run;
+  };
+  // --redis is required: from the variable, the bot gets as far as dialling it.
+  expect_one_line_error(with_env("CALLSIM_BOT_REDIS=" + unreachable, {}), 3, "Redis");
+  expect_one_line_error(with_env("CALLSIM_BOT_CAP=-1", {"--redis", unreachable}), 2, "--cap");
+  expect_one_line_error(with_env("CALLSIM_BOT_CAP=-1", {"--redis", unreachable, "--cap", "5"}), 3,
+                        "Redis");
+  const Exit help = run_to_exit({"--help"});
+  EXPECT_NE(help.output.find("CALLSIM_BOT_THINK_PER_CALL"), std::string::npos) << help.output;
+}
+
 TEST(BotCommandLine, UnreachableRedisExits3) {
   int port = callsim::test::free_tcp_port();
   expect_one_line_error(run_to_exit({"--redis", "redis://127.0.0.1:" + std::to_string(port)}), 3,
