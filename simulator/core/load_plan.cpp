@@ -27,7 +27,7 @@ LoadPlan::LoadPlan(std::shared_ptr<const LoadStages> stages, int concurrent, int
       // run out (call_index multiplies by the workers).
       total_(stages->open_model() ? stages->arrivals() : (int64_t{1} << 40)),
       ramp_(0),
-      rate_(stages->open_model() ? 1.0 : 0.0),
+      rate_(0),
       workers_(std::max(1, workers)),
       stages_(std::move(stages)) {}
 

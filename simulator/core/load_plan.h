@@ -34,7 +34,7 @@ class LoadPlan {
 
   int workers() const { return workers_; }
   int64_t total_calls() const { return total_; }
-  bool open_model() const { return rate_ > 0; }
+  bool open_model() const { return rate_ > 0 || (stages_ && stages_->open_model()); }
   // Closed-model --stages: calls start and end by the steps, not by a schedule or a count.
   bool staged_closed() const { return stages_ && !stages_->open_model(); }
   const LoadStages* stages() const { return stages_.get(); }

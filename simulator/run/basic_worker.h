@@ -53,7 +53,7 @@ class BasicWorker final : public Worker {
   void service(uint32_t slot, TimePoint now);
   void launch_due_calls(TimePoint now);
   void schedule_next_launch(TimePoint now);
-  // Closed-model --stages (worker_stages.cpp): start or end calls to this worker's share of the
+  // Closed-model --stages (worker_launch.cpp): start or end calls to this worker's share of the
   // calls wanted now, and wake at the next step.
   void follow_stages(TimePoint now);
   void schedule_next_step(TimePoint now);

@@ -239,6 +239,7 @@ int run_command(const Options& options) {
     stage_input.lateness = &all.lateness_over_time;
     stage_input.epoch = stages_epoch;
     stage_input.run_started = run_started;
+    stage_input.end = time_series_end(all.calls, nullptr, finished);
     stage_input.reply_timeout = options.reply_timeout;
     stage_rows = summarize_stages(stage_input);
   }

@@ -14,6 +14,7 @@
 
 #include "core/errors.h"
 #include "run/audio_report.h"
+#include "run/run_figures.h"
 #include "run/settings_sources.h"
 
 namespace callsim {
@@ -59,71 +60,6 @@ void write_time(JsonWriter& w, const char* name, TimePoint origin, TimePoint t) 
   }
 }
 
-// Upgrades per second between the first connect and the last upgrade.
-double setup_rate(const RunStats& s) {
-  TimePoint first = TimePoint::max(), last{};
-  uint64_t upgraded = 0;
-  for (const CallRecord& c : s.calls) {
-    if (c.upgraded == TimePoint{}) continue;
-    ++upgraded;
-    first = std::min(first, c.connect_started);
-    last = std::max(last, c.upgraded);
-  }
-  if (upgraded < 2 || last <= first) return 0;
-  return upgraded / std::chrono::duration<double>(last - first).count();
-}
-
-// What servers left unread and which calls they stopped reading, summed over the calls.
-struct ReadingTotals {
-  uint64_t pings_received = 0;
-  uint64_t pongs_unsent = 0;
-  uint64_t mark_echoes_unsent = 0;
-  uint64_t close_timed_out_calls = 0;
-  uint64_t unread_calls = 0;  // calls with unread bytes or frames at hang-up
-  uint64_t unread_socket_bytes = 0;
-  uint64_t unread_queued_bytes = 0;
-  uint64_t unread_frames = 0;
-};
-
-ReadingTotals reading_totals(const std::vector<CallRecord>& calls) {
-  ReadingTotals t;
-  for (const CallRecord& c : calls) {
-    t.pings_received += c.pings_received;
-    t.pongs_unsent += c.pongs_unsent;
-    t.mark_echoes_unsent += c.mark_echoes_unsent;
-    t.close_timed_out_calls += c.close_timed_out;
-    t.unread_calls += c.unread_bytes() > 0 || c.unread_frames > 0;
-    t.unread_socket_bytes += c.unread_socket_bytes;
-    t.unread_queued_bytes += c.unread_queued_bytes;
-    t.unread_frames += c.unread_frames;
-  }
-  return t;
-}
-
-// RSS over the calls says something only when the calls, not the process's fixed start-up cost,
-// dominate it: with at least this many live at once, and then per call live at the peak.
-constexpr int64_t kRssPerCallFrom = 100;
-
-int64_t peak_live_calls(const std::vector<CallRecord>& calls) {
-  std::vector<std::pair<TimePoint, int>> changes;
-  for (const CallRecord& c : calls) {
-    const TimePoint from = c.connect_started != TimePoint{} ? c.connect_started : c.scheduled;
-    if (from == TimePoint{} || c.ended == TimePoint{}) continue;
-    changes.emplace_back(from, +1);
-    changes.emplace_back(c.ended, -1);
-  }
-  std::sort(changes.begin(), changes.end());
-  int64_t live = 0, peak = 0;
-  for (const auto& change : changes) peak = std::max(peak, live += change.second);
-  return peak;
-}
-
-std::optional<double> rss_kb_per_call(const RunSummary& run) {
-  const int64_t peak = peak_live_calls(run.stats->calls);
-  if (peak < kRssPerCallFrom) return std::nullopt;
-  return static_cast<double>(run.max_rss_kb) / static_cast<double>(peak);
-}
-
 void write_generator(JsonWriter& w, const RunSummary& run) {
   const RunStats& s = *run.stats;
   w.StartObject();
@@ -131,7 +67,7 @@ void write_generator(JsonWriter& w, const RunSummary& run) {
   field(w, "cpu_us_per_frame", s.frames_sent ? run.cpu_seconds * 1e6 / s.frames_sent : 0.0);
   field(w, "max_rss_kb", run.max_rss_kb);
   key(w, "rss_kb_per_call");
-  if (const auto per_call = rss_kb_per_call(run)) {
+  if (const auto per_call = generator_memory(run).kb_per_call) {
     w.Double(*per_call);
   } else {
     w.Null();
@@ -533,129 +469,6 @@ void write_json_report(ReportFile& file, const RunSummary& run,
   w.EndObject();
   stream.Flush();
   file.commit();
-}
-
-namespace {
-
-std::string unauthorized_hint(const std::vector<CallRecord>& calls) {
-  int64_t at_upgrade = 0, at_webhook = 0;
-  for (const auto& c : calls) {
-    if (c.http_status != 401 && c.http_status != 403) continue;
-    // A refused upgrade is a rejection; a refused webhook ends the call as a protocol error.
-    const bool webhook = c.error.rfind("webhook", 0) == 0;
-    ++(webhook ? at_webhook : at_upgrade);
-  }
-  if (at_upgrade + at_webhook == 0) return "";
-  return fmt::format(
-      "  hint: {} calls refused with HTTP 401/403 ({} at the upgrade, {} at the webhook): a "
-      "server that validates X-Twilio-Signature needs the same auth token (--auth-token-env) "
-      "and signs over the URL it sees (scheme, host, port, path)\n",
-      at_upgrade + at_webhook, at_upgrade, at_webhook);
-}
-
-// A server that stopped reading or never answered our close does not look healthy.
-std::string reading_lines(const RunStats& s) {
-  const ReadingTotals t = reading_totals(s.calls);
-  std::string out;
-  if (uint64_t n = s.count(Outcome::kStoppedReading)) {
-    out += fmt::format(
-        "  server stopped reading on {} calls (or sent faster than callsim could answer): {} "
-        "pongs and {} mark echoes not sent, {} audio frames dropped\n",
-        n, t.pongs_unsent, t.mark_echoes_unsent, s.frames_congested);
-  }
-  if (t.close_timed_out_calls) {
-    out += fmt::format("  close handshake timed out on {} calls (the server never answered)\n",
-                       t.close_timed_out_calls);
-  }
-  if (t.unread_calls) {
-    out += fmt::format(
-        "  left unread at hang-up on {} calls: {} bytes ({} in socket send queues, {} queued in "
-        "callsim), {} frames not fully written\n",
-        t.unread_calls, t.unread_socket_bytes + t.unread_queued_bytes, t.unread_socket_bytes,
-        t.unread_queued_bytes, t.unread_frames);
-  }
-  return out;
-}
-
-}  // namespace
-
-std::string format_run_summary(const RunSummary& run) {
-  const RunStats& s = *run.stats;
-  std::string out;
-  out += fmt::format("callsim: {} calls in {:.1f} s{}\n", s.calls.size(),
-                     ms_since(run.started, run.finished) / 1000.0,
-                     run.interrupted ? " (interrupted)"
-                     : run.timed_out ? " (--duration reached)"
-                                     : "");
-  out += fmt::format("  seed {}{}\n", run.seed,
-                     run.options && run.options->seed_given ? "" : " (random)");
-  if (!run.rerun_command.empty()) out += fmt::format("  rerun with: {}\n", run.rerun_command);
-  out += "  outcomes:";
-  for (size_t i = 1; i < s.outcomes.size(); ++i) {
-    if (s.outcomes[i])
-      out += fmt::format(" {} {}", to_string(static_cast<Outcome>(i)), s.outcomes[i]);
-  }
-  out += "\n";
-  if (s.arrivals_scheduled) {
-    out += fmt::format("  arrivals: {} scheduled, {} started, {} dropped", s.arrivals_scheduled,
-                       s.arrivals_started, s.arrivals_dropped);
-    if (run.options) out += fmt::format(" (--concurrent {} in flight)", run.options->concurrent);
-    const uint64_t reached = s.arrivals_started + s.arrivals_dropped;
-    if (reached < s.arrivals_scheduled) {
-      out += fmt::format(", {} not reached (run stopped)", s.arrivals_scheduled - reached);
-    }
-    out += "\n";
-  }
-  out += fmt::format(
-      "  frames sent {} (skipped {}, congested {}); send lateness p50 {:.2f} ms, p99 {:.2f} ms, "
-      "max "
-      "{:.2f} ms\n",
-      s.frames_sent, s.frames_skipped, s.frames_congested, s.lateness.percentile(50).count() / 1e6,
-      s.lateness.percentile(99).count() / 1e6, s.lateness.max().count() / 1e6);
-  out += fmt::format(
-      "  handshake p50 {:.1f} ms, p99 {:.1f} ms; first server message p50 {:.1f} ms\n",
-      s.handshake.percentile(50).count() / 1e6, s.handshake.percentile(99).count() / 1e6,
-      s.first_message.percentile(50).count() / 1e6);
-  if (run.conversation) out += format_audio_summary(s);
-  const auto per_call = rss_kb_per_call(run);
-  out += fmt::format(
-      "  generator: CPU {:.2f} s ({:.2f} us per frame), peak RSS {:.1f} MB{}, {:.0f} upgrades/s\n",
-      run.cpu_seconds, s.frames_sent ? run.cpu_seconds * 1e6 / s.frames_sent : 0.0,
-      run.max_rss_kb / 1024.0,
-      per_call
-          ? fmt::format(" ({:.1f} KB per call at {} live)", *per_call, peak_live_calls(s.calls))
-          : std::string(),
-      setup_rate(s));
-  if (s.webhooks_posted) {
-    out += fmt::format(
-        "  webhooks {} posted; status callbacks {} posted ({} failed); stream status callbacks "
-        "{} posted ({} failed)\n",
-        s.webhooks_posted, s.status_callbacks_posted, s.status_callbacks_failed,
-        s.stream_callbacks_posted, s.stream_callbacks_failed);
-    if (!s.first_callback_failure.empty()) {
-      out += fmt::format("  first failed callback: {}\n", s.first_callback_failure);
-    }
-  }
-  if (!s.ws_violations.empty()) {
-    std::string kinds;
-    for (const auto& [kind, count] : s.ws_violations) {
-      kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", count, kind);
-    }
-    out += fmt::format("  WebSocket violations by the server: {}\n", kinds);
-  }
-  out += reading_lines(s);
-  out += unauthorized_hint(s.calls);
-  if (uint64_t bad = s.invalid_total()) {
-    out += fmt::format("  invalid server messages: {}", bad);
-    for (size_t i = 0; i < s.invalid.size(); ++i) {
-      if (s.invalid[i]) {
-        out += fmt::format(" {} {}", to_string(static_cast<InvalidMessage>(i)), s.invalid[i]);
-      }
-    }
-    out += "\n";
-  }
-  if (run.invalid) out += fmt::format("  RUN INVALID: {}\n", run.invalid_reason);
-  return out;
 }
 
 }  // namespace callsim

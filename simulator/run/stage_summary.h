@@ -1,6 +1,5 @@
 #pragma once
 
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -8,29 +7,22 @@
 #include "core/lateness_series.h"
 #include "core/load_stages.h"
 #include "run/run_report.h"
+#include "verify/time_series.h"
 
 namespace callsim {
 
 // What happened in each --stages stage, from the call records after the run: one block per stage
-// in the summary and in the JSON report. Events fall in the stage whose stretch holds them: a
-// call's start, its admission (admitted_at), its end (turned away, failed, completed), its first
-// audio and each turn's answer (the turn's end when unanswered: caller_end + reply_timeout).
+// in the summary and in the JSON report. The counts are the time series' (count_calls_by_row)
+// with the stages as its rows: a call's start, admission, end, first audio and each turn's
+// answer fall in the stage whose stretch holds them, and what happens after the stages' end
+// (the last calls closing) in the last stage.
 struct StageRow {
   size_t number = 0;       // 1-based, as the stage was written
-  Nanos from{0}, to{0};    // since the stages' start
   double target_from = 0;  // calls, or arrivals per second
   double target_to = 0;
-  int64_t started = 0;
-  int64_t admitted = 0;
-  int64_t rejected = 0;
-  int64_t failed = 0;
-  int64_t completed = 0;
-  int64_t admitted_live_peak = 0;  // most calls admitted at once within the stage
-  std::optional<Nanos> ttfa_p95;
-  std::optional<Nanos> reply_latency_p95;  // of the replied turns
-  int64_t turns_replied = 0;
-  int64_t no_reply_turns = 0;
-  LatenessSeries::Summary lateness;  // frames sent in the lateness slots starting in the stage
+  // from/to: the stage's stretch since the stages' start; the gauge and connecting columns are
+  // not used. frames_sent and lateness_p99 are the lateness slots starting in the stage.
+  TimeSeriesRow counts;
 };
 
 struct StageInput {
@@ -39,6 +31,7 @@ struct StageInput {
   const LatenessSeries* lateness = nullptr;
   TimePoint epoch{};        // the stages' start (the burst's epoch)
   TimePoint run_started{};  // what the lateness series counts from
+  TimePoint end{};          // the last event's time (time_series_end)
   Nanos reply_timeout{0};
 };
 

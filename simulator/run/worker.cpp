@@ -149,45 +149,6 @@ void BasicWorker<Client>::on_timer() {
 }
 
 template <typename Client>
-void BasicWorker<Client>::schedule_next_launch(TimePoint now) {
-  next_launch_ = TimePoint::max();
-  if (plan_.staged_closed()) {
-    schedule_next_step(now);
-    return;
-  }
-  if (stopping_ || next_call_ >= plan_.calls_for(id_)) return;
-  int64_t index = plan_.call_index(id_, next_call_);
-  auto offset = plan_.scheduled_offset(index);
-  if (!offset) return;  // a replacement call: it starts when a slot frees up
-  next_launch_ = epoch_ + *offset;
-  schedule(kLaunchSlot, next_launch_);
-}
-
-template <typename Client>
-void BasicWorker<Client>::launch_due_calls(TimePoint now) {
-  if (plan_.staged_closed()) {
-    follow_stages(now);
-    return;
-  }
-  while (!stopping_ && next_call_ < plan_.calls_for(id_)) {
-    int64_t index = plan_.call_index(id_, next_call_);
-    auto offset = plan_.scheduled_offset(index);
-    if (!offset || epoch_ + *offset > now + kCoalesce) break;
-    if (plan_.open_model()) {
-      // An arrival keeps its time: one that finds this worker's share in flight is dropped.
-      const bool starts = plan_.starts_arrival(id_, live_);
-      ++(starts ? stats_.arrivals_started : stats_.arrivals_dropped);
-      if (!starts) {
-        ++next_call_;
-        continue;
-      }
-    }
-    connect(next_call_++, epoch_ + *offset, now);
-  }
-  schedule_next_launch(now);
-}
-
-template <typename Client>
 void BasicWorker<Client>::connect(int64_t share_position, TimePoint scheduled, TimePoint now) {
   uint32_t slot;
   if (free_slots_.empty()) {

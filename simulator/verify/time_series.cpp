@@ -8,18 +8,11 @@ namespace callsim {
 
 namespace {
 
-// The row holding `t`, or -1 when t is unset or outside the series.
-int64_t row_of(TimePoint t, TimePoint origin, Nanos interval, size_t rows) {
-  if (t == TimePoint{} || t < origin) return -1;
-  const int64_t row = (t - origin) / interval;
-  return row < static_cast<int64_t>(rows) ? row : -1;
-}
-
-void count_events(const std::vector<CallRecord>& calls, TimePoint origin, TimeSeries& series) {
-  const size_t n = series.rows.size();
+void count_events(const std::vector<CallRecord>& calls, TimePoint origin,
+                  std::vector<TimeSeriesRow>& rows) {
   auto bump = [&](TimePoint t, int64_t TimeSeriesRow::*field) {
-    const int64_t row = row_of(t, origin, series.interval, n);
-    if (row >= 0) ++(series.rows[static_cast<size_t>(row)].*field);
+    const int64_t row = row_holding(rows, origin, t);
+    if (row >= 0) ++(rows[static_cast<size_t>(row)].*field);
   };
   for (const CallRecord& c : calls) {
     bump(start_time(c), &TimeSeriesRow::started);
@@ -45,7 +38,8 @@ void count_connecting(const std::vector<CallRecord>& calls, TimePoint origin, Ti
 }
 
 // One sweep over the admitted calls' steps: the level at each row's end, the max over it.
-void admitted_levels(const std::vector<CallRecord>& calls, TimePoint origin, TimeSeries& series) {
+void admitted_levels(const std::vector<CallRecord>& calls, TimePoint origin,
+                     std::vector<TimeSeriesRow>& rows) {
   std::vector<const CallRecord*> pointers;
   pointers.reserve(calls.size());
   for (const CallRecord& c : calls) pointers.push_back(&c);
@@ -53,7 +47,7 @@ void admitted_levels(const std::vector<CallRecord>& calls, TimePoint origin, Tim
   const auto& steps = timeline.steps();
   size_t next = 0;
   int64_t live = 0;
-  for (TimeSeriesRow& row : series.rows) {
+  for (TimeSeriesRow& row : rows) {
     const TimePoint from = origin + row.from, to = origin + row.to;
     while (next < steps.size() && steps[next].at < from) live += steps[next++].delta;
     int64_t best = live;
@@ -108,6 +102,21 @@ void lateness_levels(const LatenessSeries& lateness, TimeSeries& series) {
 
 }  // namespace
 
+int64_t row_holding(const std::vector<TimeSeriesRow>& rows, TimePoint origin, TimePoint t) {
+  if (t == TimePoint{} || rows.empty() || t < origin + rows.front().from) return -1;
+  const Nanos since = t - origin;
+  auto after = std::upper_bound(rows.begin(), rows.end(), since,
+                                [](Nanos v, const TimeSeriesRow& row) { return v < row.to; });
+  return after == rows.end() ? -1 : after - rows.begin();
+}
+
+void count_calls_by_row(const std::vector<CallRecord>& calls, TimePoint origin, Nanos reply_timeout,
+                        std::vector<TimeSeriesRow>& rows) {
+  count_events(calls, origin, rows);
+  admitted_levels(calls, origin, rows);
+  audio_levels(calls, origin, reply_timeout, rows);
+}
+
 TimePoint time_series_end(const std::vector<CallRecord>& calls, const GaugeTimeline* gauge,
                           TimePoint finished) {
   TimePoint end = finished;
@@ -133,12 +142,10 @@ TimeSeries build_time_series(const TimeSeriesInput& input) {
   }
   static const std::vector<CallRecord> kNoCalls;
   const std::vector<CallRecord>& calls = input.calls ? *input.calls : kNoCalls;
-  count_events(calls, input.origin, series);
+  count_calls_by_row(calls, input.origin, input.reply_timeout, series.rows);
   count_connecting(calls, input.origin, series);
-  admitted_levels(calls, input.origin, series);
   if (input.gauge) gauge_levels(*input.gauge, input.origin, series);
   if (input.lateness) lateness_levels(*input.lateness, series);
-  audio_levels(calls, input.origin, input.reply_timeout, series);
   return series;
 }
 

@@ -67,6 +67,17 @@ struct TimeSeriesInput {
 
 TimeSeries build_time_series(const TimeSeriesInput& input);
 
+// The calls' share of the rows already laid out in `rows` (consecutive, from/to since `origin`,
+// of any widths): the events (started, admitted, rejected, failed, completed), the admitted
+// levels and what the callers heard, as build_time_series counts them. A summary by stage is
+// the same count over the stages.
+void count_calls_by_row(const std::vector<CallRecord>& calls, TimePoint origin, Nanos reply_timeout,
+                        std::vector<TimeSeriesRow>& rows);
+
+// The row whose [from, to) holds `t` (since `origin`), or -1 when t is unset, before the first
+// row or from the last row's end on.
+int64_t row_holding(const std::vector<TimeSeriesRow>& rows, TimePoint origin, TimePoint t);
+
 // When the series should end: the run's end, or later if calls ended or the gauge was watched
 // after it (the settle wait: a leak shows as a gauge that stays up after the calls).
 TimePoint time_series_end(const std::vector<CallRecord>& calls, const GaugeTimeline* gauge,

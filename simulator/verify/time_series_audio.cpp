@@ -6,11 +6,12 @@ namespace callsim {
 
 namespace {
 
-// The row holding `t` (after the origin), or -1 when it is before the series.
-int64_t audio_row(TimePoint t, TimePoint origin, const TimeSeries& series) {
-  if (t < origin) return -1;
-  const int64_t row = (t - origin) / series.interval;
-  return std::min<int64_t>(row, static_cast<int64_t>(series.rows.size()) - 1);
+// The row holding `t`; from the last row's end on, the last row (see the header), and -1
+// before the first.
+int64_t audio_row(TimePoint t, TimePoint origin, const std::vector<TimeSeriesRow>& rows) {
+  if (t < origin + rows.front().from) return -1;
+  if (t >= origin + rows.back().to) return static_cast<int64_t>(rows.size()) - 1;
+  return row_holding(rows, origin, t);
 }
 
 }  // namespace
@@ -26,30 +27,30 @@ std::optional<Nanos> nearest_rank(std::vector<Nanos>& values, int p) {
 }
 
 void audio_levels(const std::vector<CallRecord>& calls, TimePoint origin, Nanos reply_timeout,
-                  TimeSeries& series) {
-  const size_t n = series.rows.size();
+                  std::vector<TimeSeriesRow>& rows) {
+  const size_t n = rows.size();
   if (n == 0) return;
   std::vector<std::vector<Nanos>> ttfa(n), latency(n);
   for (const CallRecord& c : calls) {
     const CallAudioResult& a = c.audio;
     // Greeted without a `start` sent cannot happen; such a call has no time to first audio.
     if (a.greeted && c.start_sent != TimePoint{}) {
-      const int64_t row = audio_row(c.start_sent + a.time_to_first_audio, origin, series);
+      const int64_t row = audio_row(c.start_sent + a.time_to_first_audio, origin, rows);
       if (row >= 0) ttfa[static_cast<size_t>(row)].push_back(a.time_to_first_audio);
     }
     for (const TurnRecord& turn : a.turns) {
       if (turn.overlapped || turn.caller_end == TimePoint{}) continue;
       if (turn.replied) {
-        const int64_t row = audio_row(turn.bot_start, origin, series);
+        const int64_t row = audio_row(turn.bot_start, origin, rows);
         if (row >= 0) latency[static_cast<size_t>(row)].push_back(turn.latency);
       } else {
-        const int64_t row = audio_row(turn.caller_end + reply_timeout, origin, series);
-        if (row >= 0) ++series.rows[static_cast<size_t>(row)].no_reply_turns;
+        const int64_t row = audio_row(turn.caller_end + reply_timeout, origin, rows);
+        if (row >= 0) ++rows[static_cast<size_t>(row)].no_reply_turns;
       }
     }
   }
   for (size_t r = 0; r < n; ++r) {
-    TimeSeriesRow& row = series.rows[r];
+    TimeSeriesRow& row = rows[r];
     row.greeted = ttfa[r].size();
     row.ttfa_p95 = nearest_rank(ttfa[r], 95);
     row.turns_replied = latency[r].size();

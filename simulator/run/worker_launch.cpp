@@ -1,6 +1,8 @@
-// Closed-model --stages: the calls a worker keeps live follow the stages' steps instead of a
-// count. A step up starts calls at once; a step down ends the calls that were due to end first,
-// as a planned hang-up (stop, then close), so that ramping down never reads as a failure.
+// When a worker's calls start: on the plan's schedule (the ramp, an open model's arrivals) or,
+// in the closed model, as finished calls are replaced (finish(), worker.cpp). With closed-model
+// --stages the calls kept live follow the stages' steps instead of a count: a step up starts
+// calls at once; a step down ends the calls that were due to end first, as a planned hang-up
+// (stop, then close), so that ramping down never reads as a failure.
 #include <algorithm>
 #include <vector>
 
@@ -12,6 +14,45 @@ namespace {
 // How soon a step down looks again at calls it could not end yet: one frame.
 constexpr Nanos kUndecidedRetry = std::chrono::milliseconds(20);
 }  // namespace
+
+template <typename Client>
+void BasicWorker<Client>::schedule_next_launch(TimePoint now) {
+  next_launch_ = TimePoint::max();
+  if (plan_.staged_closed()) {
+    schedule_next_step(now);
+    return;
+  }
+  if (stopping_ || next_call_ >= plan_.calls_for(id_)) return;
+  int64_t index = plan_.call_index(id_, next_call_);
+  auto offset = plan_.scheduled_offset(index);
+  if (!offset) return;  // a replacement call: it starts when a slot frees up
+  next_launch_ = epoch_ + *offset;
+  schedule(kLaunchSlot, next_launch_);
+}
+
+template <typename Client>
+void BasicWorker<Client>::launch_due_calls(TimePoint now) {
+  if (plan_.staged_closed()) {
+    follow_stages(now);
+    return;
+  }
+  while (!stopping_ && next_call_ < plan_.calls_for(id_)) {
+    int64_t index = plan_.call_index(id_, next_call_);
+    auto offset = plan_.scheduled_offset(index);
+    if (!offset || epoch_ + *offset > now + kCoalesce) break;
+    if (plan_.open_model()) {
+      // An arrival keeps its time: one that finds this worker's share in flight is dropped.
+      const bool starts = plan_.starts_arrival(id_, live_);
+      ++(starts ? stats_.arrivals_started : stats_.arrivals_dropped);
+      if (!starts) {
+        ++next_call_;
+        continue;
+      }
+    }
+    connect(next_call_++, epoch_ + *offset, now);
+  }
+  schedule_next_launch(now);
+}
 
 template <typename Client>
 void BasicWorker<Client>::schedule_next_step(TimePoint now) {
@@ -78,12 +119,14 @@ bool BasicWorker<Client>::admission_decided(const Call& call, TimePoint now) con
          now >= call.record.start_sent + settings_.reject_window;
 }
 
-#define CALLSIM_INSTANTIATE_STAGES(Client)                                     \
+#define CALLSIM_INSTANTIATE_LAUNCH(Client)                                     \
+  template void BasicWorker<Client>::schedule_next_launch(TimePoint);          \
+  template void BasicWorker<Client>::launch_due_calls(TimePoint);              \
   template void BasicWorker<Client>::schedule_next_step(TimePoint);            \
   template bool BasicWorker<Client>::stages_want_replacement(TimePoint) const; \
   template void BasicWorker<Client>::follow_stages(TimePoint);                 \
   template bool BasicWorker<Client>::admission_decided(const Call&, TimePoint) const;
-CALLSIM_INSTANTIATE_STAGES(WsClient)
-CALLSIM_INSTANTIATE_STAGES(WssClient)
+CALLSIM_INSTANTIATE_LAUNCH(WsClient)
+CALLSIM_INSTANTIATE_LAUNCH(WssClient)
 
 }  // namespace callsim
