@@ -27,8 +27,8 @@ class WebRtcDetector final : public FrameDetector {
     return std::string("webrtc ") + kLikelihoodNames[likelihood_];
   }
 
-  // A new instance, not Initialize(): that is what a new call would get, and Initialize keeps
-  // the VAD's adapted noise model in some versions.
+  // A new instance, as a new call would get: every signal starts with a VAD that has adapted to
+  // nothing yet (the 80 ms it takes to learn a noise floor shows in the noisy conditions).
   void reset() override {
     apm_.reset(webrtc::AudioProcessing::Create());
     if (!apm_) throw std::runtime_error("AudioProcessing::Create failed");
