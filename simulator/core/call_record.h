@@ -87,6 +87,10 @@ struct CallRecord {
   uint64_t frames_congested = 0;        // audio frames not sent (Twilio: 31930)
   uint64_t send_queue_peak_bytes = 0;   // most frame bytes websocketpp held at once for the call
   uint64_t send_queue_peak_frames = 0;  // and most frames
+  // How callsim's messages left: whole, straight to the socket, or through websocketpp's queue
+  // (a TLS connection, the kernel's buffer full, or something queued before).
+  uint64_t messages_written_directly = 0;
+  uint64_t messages_queued = 0;
   // Still on callsim's side when it hung up (or saw the server's close): the kernel's send queue
   // of bytes not yet sent (SIOCOUTQNSD) and the bytes websocketpp had queued behind its write in
   // progress (get_buffered_amount); frames: those websocketpp had not finished writing, when any

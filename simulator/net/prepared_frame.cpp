@@ -1,5 +1,10 @@
 #include "prepared_frame.h"
 
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <cstring>
+
 #include <websocketpp/frame.hpp>
 
 namespace callsim {
@@ -19,27 +24,43 @@ void PreparedTextSender::release() {
   }
 }
 
-WsMessage PreparedTextSender::prepare(websocketpp::frame::opcode::value opcode,
-                                      std::string_view text) {
+void PreparedTextSender::frame(websocketpp::frame::opcode::value opcode, std::string_view payload) {
   namespace frame = websocketpp::frame;
-  release();
-  WsMessage message;
-  if (spare_ && spare_.use_count() == 1) {
-    message = std::move(spare_);
-    message->set_opcode(opcode);
-  } else {
-    message = std::make_shared<WsClientConfig::message_type>(nullptr, opcode, text.size());
-  }
-  spare_.reset();
-  std::string& payload = message->get_raw_payload();
-  payload.assign(text.data(), text.size());
-
   frame::masking_key_type key;
   key.i = rng_();
   frame::basic_header header(opcode, payload.size(), true, true);
   frame::extended_header extended(payload.size(), key.i);
-  message->set_header(frame::prepare_header(header, extended));
-  frame::word_mask_exact(reinterpret_cast<uint8_t*>(payload.data()), payload.size(), key);
+  const size_t header_size = frame::get_header_len(header);
+  wire_.resize(header_size + payload.size());
+  char* out = wire_.data();
+  out[0] = static_cast<char>(header.b0);
+  out[1] = static_cast<char>(header.b1);
+  std::memcpy(out + frame::BASIC_HEADER_LENGTH, extended.bytes,
+              header_size - frame::BASIC_HEADER_LENGTH);
+  std::memcpy(out + header_size, payload.data(), payload.size());
+  frame::word_mask_exact(reinterpret_cast<uint8_t*>(out + header_size), payload.size(), key);
+}
+
+size_t PreparedTextSender::write_directly(int fd) {
+  // MSG_DONTWAIT: never block the worker, whatever asio left the descriptor's own flag at.
+  ssize_t sent = ::send(fd, wire_.data(), wire_.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+  return sent > 0 ? static_cast<size_t>(sent) : 0;
+}
+
+WsMessage PreparedTextSender::unwritten_message(size_t written) {
+  release();
+  WsMessage message;
+  if (spare_ && spare_.use_count() == 1) {
+    message = std::move(spare_);
+  } else {
+    message = std::make_shared<WsClientConfig::message_type>(
+        nullptr, websocketpp::frame::opcode::text, wire_.size());
+  }
+  spare_.reset();
+  // The frame's bytes as they go on the wire, header included: websocketpp writes a prepared
+  // message's header and payload one after the other and looks at nothing else of it.
+  message->set_header(std::string());
+  message->get_raw_payload().assign(wire_.data() + written, wire_.size() - written);
   message->set_prepared(true);
   return message;
 }

@@ -1,6 +1,7 @@
 #include "run/audio_report.h"
 
 #include <algorithm>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -34,10 +35,12 @@ double percent(uint64_t part, uint64_t whole) {
 
 }  // namespace
 
-AudioTotals audio_totals(const std::vector<CallRecord>& calls) {
+namespace {
+
+AudioTotals audio_totals_of(const std::vector<CallRecord>& calls, std::optional<int> burst) {
   AudioTotals t;
   for (const CallRecord& c : calls) {
-    if (c.start_sent == TimePoint{}) continue;
+    if (c.start_sent == TimePoint{} || (burst && c.burst != *burst)) continue;
     const CallAudioResult& a = c.audio;
     ++t.conversing_calls;
     t.greeted_calls += a.greeted;
@@ -59,6 +62,59 @@ AudioTotals audio_totals(const std::vector<CallRecord>& calls) {
     t.marks_never_echoed += a.marks_never_echoed;
   }
   return t;
+}
+
+// One burst's line: what changed between bursts shows here (a server that degrades after its
+// first wave, or leaks a slot per burst, answers later and later).
+std::string format_burst_line(int burst, const AudioTotals& t, const AudioHistograms& h) {
+  std::string out = fmt::format("    burst {}: {} streamed, {} greeted", burst + 1,
+                                t.conversing_calls, t.greeted_calls);
+  if (t.greeted_calls) {
+    out += fmt::format(", time to first audio p95 {:.1f} ms",
+                       ms(h.time_to_first_audio.percentile(95)));
+  }
+  out += fmt::format("; {} of {} turns answered", t.replies, t.turns);
+  if (t.replies)
+    out += fmt::format(", reply latency p95 {:.1f} ms", ms(h.reply_latency.percentile(95)));
+  out += fmt::format("; {} no-reply turns; {} dead-air gaps\n", t.no_reply_turns, t.dead_air_count);
+  return out;
+}
+
+void write_audio_fields(JsonWriter& w, const AudioTotals& t, const AudioHistograms& h) {
+  count_field(w, "streamed_calls", t.conversing_calls);
+  count_field(w, "greeted_calls", t.greeted_calls);
+  count_field(w, "turns", t.turns);
+  count_field(w, "replies", t.replies);
+  count_field(w, "no_reply_turns", t.no_reply_turns);
+  count_field(w, "overlapped_turns", t.overlapped_turns);
+  count_field(w, "dead_air_count", t.dead_air_count);
+  count_field(w, "calls_with_dead_air", t.calls_with_dead_air);
+  ms_field(w, "dead_air_total_ms", t.dead_air_total);
+  ms_field(w, "dead_air_longest_ms", t.dead_air_longest);
+  count_field(w, "barge_ins", t.barge_ins);
+  count_field(w, "barge_ins_cleared", t.barge_ins_cleared);
+  count_field(w, "marks_never_echoed", t.marks_never_echoed);
+  w.Key("histograms");
+  w.StartObject();
+  for (auto [name, histogram] :
+       {std::pair{"time_to_first_audio", &h.time_to_first_audio},
+        std::pair{"reply_latency", &h.reply_latency}, std::pair{"dead_air", &h.dead_air},
+        std::pair{"clear_latency", &h.clear_latency}, std::pair{"talk_over", &h.talk_over},
+        std::pair{"mark_round_trip", &h.mark_round_trip}}) {
+    w.Key(name);
+    write_histogram(w, *histogram);
+  }
+  w.EndObject();
+}
+
+}  // namespace
+
+AudioTotals audio_totals(const std::vector<CallRecord>& calls) {
+  return audio_totals_of(calls, std::nullopt);
+}
+
+AudioTotals audio_totals(const std::vector<CallRecord>& calls, int burst) {
+  return audio_totals_of(calls, burst);
 }
 
 std::string format_audio_summary(const RunStats& s) {
@@ -101,37 +157,30 @@ std::string format_audio_summary(const RunStats& s) {
   if (t.marks_never_echoed) {
     out += fmt::format("    marks never played out before hang-up: {}\n", t.marks_never_echoed);
   }
+  if (s.audio_by_burst.size() > 1) {
+    for (size_t b = 0; b < s.audio_by_burst.size(); ++b) {
+      const int burst = static_cast<int>(b);
+      out += format_burst_line(burst, audio_totals(s.calls, burst), s.audio_by_burst[b]);
+    }
+  }
   return out;
 }
 
 void write_audio_json(JsonWriter& w, const RunStats& s) {
-  const AudioTotals t = audio_totals(s.calls);
   w.StartObject();
-  count_field(w, "streamed_calls", t.conversing_calls);
-  count_field(w, "greeted_calls", t.greeted_calls);
-  count_field(w, "turns", t.turns);
-  count_field(w, "replies", t.replies);
-  count_field(w, "no_reply_turns", t.no_reply_turns);
-  count_field(w, "overlapped_turns", t.overlapped_turns);
-  count_field(w, "dead_air_count", t.dead_air_count);
-  count_field(w, "calls_with_dead_air", t.calls_with_dead_air);
-  ms_field(w, "dead_air_total_ms", t.dead_air_total);
-  ms_field(w, "dead_air_longest_ms", t.dead_air_longest);
-  count_field(w, "barge_ins", t.barge_ins);
-  count_field(w, "barge_ins_cleared", t.barge_ins_cleared);
-  count_field(w, "marks_never_echoed", t.marks_never_echoed);
-  w.Key("histograms");
-  w.StartObject();
-  for (auto [name, histogram] : {std::pair{"time_to_first_audio", &s.audio.time_to_first_audio},
-                                 std::pair{"reply_latency", &s.audio.reply_latency},
-                                 std::pair{"dead_air", &s.audio.dead_air},
-                                 std::pair{"clear_latency", &s.audio.clear_latency},
-                                 std::pair{"talk_over", &s.audio.talk_over},
-                                 std::pair{"mark_round_trip", &s.audio.mark_round_trip}}) {
-    w.Key(name);
-    write_histogram(w, *histogram);
+  write_audio_fields(w, audio_totals(s.calls), s.audio);
+  if (s.audio_by_burst.size() > 1) {
+    w.Key("by_burst");
+    w.StartArray();
+    for (size_t b = 0; b < s.audio_by_burst.size(); ++b) {
+      w.StartObject();
+      w.Key("burst");
+      w.Uint64(b + 1);
+      write_audio_fields(w, audio_totals(s.calls, static_cast<int>(b)), s.audio_by_burst[b]);
+      w.EndObject();
+    }
+    w.EndArray();
   }
-  w.EndObject();
   w.EndObject();
 }
 

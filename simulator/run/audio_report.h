@@ -27,12 +27,15 @@ struct AudioTotals {
   uint64_t marks_never_echoed = 0;
 };
 AudioTotals audio_totals(const std::vector<CallRecord>& calls);
+// The same over the calls one --bursts repetition placed (0-based).
+AudioTotals audio_totals(const std::vector<CallRecord>& calls, int burst);
 
 // The summary's lines on what the callers heard (time to first audio, reply latency, no-reply
 // turns, dead air, barge-ins), indented as the rest; "" when no call got as far as `start`.
 std::string format_audio_summary(const RunStats& stats);
 
-// The report's top-level "audio" object: the totals and the histograms.
+// The report's top-level "audio" object: the totals and the histograms, and with more than one
+// burst the same per burst under "by_burst".
 void write_audio_json(JsonWriter& w, const RunStats& stats);
 // One call's "audio" object, times in ms since `origin`.
 void write_call_audio_json(JsonWriter& w, TimePoint origin, const CallAudioResult& audio);

@@ -3,6 +3,7 @@
 // The worker behind the Worker interface, as a template over websocketpp's client type so that
 // ws:// and wss:// share one implementation. Included by worker*.cpp, which instantiate it.
 
+#include <deque>
 #include <map>
 #include <mutex>
 #include <queue>
@@ -21,6 +22,14 @@ namespace callsim {
 // Timer slack: deadlines this close together are served in one wake-up. Frames may leave up to
 // this much early, which keeps 2,000 calls from costing 100,000 timer wake-ups a second.
 constexpr Nanos kCoalesce = std::chrono::microseconds(200);
+// Starting a call (its connection object, the resolve, the connect) costs tens of microseconds,
+// and each handshake in flight brings a few handlers more: a thousand calls started at once put
+// tens of milliseconds of them ahead of the frames due. A turn starts this many and yields.
+constexpr int kDialsPerTurn = 16;
+// Handshakes a worker keeps in flight: enough to set up thousands of calls a second on loopback
+// and hundreds a second to a server a round trip of 100 ms away, few enough that their handlers
+// never hold a frame up by more than a fraction of a millisecond.
+constexpr int64_t kDialsInFlight = 256;
 
 // One thread's share of the calls (see Worker).
 template <typename Client>
@@ -61,6 +70,16 @@ class BasicWorker final : public Worker {
   bool admission_decided(const Call& call, TimePoint now) const;
   std::shared_ptr<asio::ssl::context> tls_context_for(const std::string& host);
   void connect(int64_t share_position, TimePoint scheduled, TimePoint now);
+  // Dialling (worker_launch.cpp) is a worker's low-priority work: a call whose turn came waits
+  // in the backlog while kDialsInFlight are in their handshakes or this turn's kDialsPerTurn
+  // were started, so that the frames of calls already streaming are never queued behind a
+  // thousand handshakes.
+  void dial_or_wait(uint32_t slot, TimePoint now);
+  void dial(uint32_t slot, TimePoint now);
+  void drain_dial_backlog(TimePoint now);
+  void request_dial_turn();
+  // A call left its webhook or open handshake (answered, failed or given up); once per dial.
+  void dial_ended(Call& call);
   void open_stream(uint32_t slot, const std::string& url, TimePoint now);
   // The voice webhook phase (worker_webhook.cpp).
   void post_webhook(uint32_t slot, const std::string& url, HttpMethod method, int redirects);
@@ -137,7 +156,11 @@ class BasicWorker final : public Worker {
   std::vector<std::string> mark_scratch_;
   std::vector<uint8_t> bot_audio_;  // the bot's media payload, decoded (reused)
 
-  int64_t next_call_ = 0;  // position in this worker's share of the plan
+  int64_t next_call_ = 0;              // position in this worker's share of the plan
+  std::deque<uint32_t> dial_backlog_;  // slots of calls (kScheduled) waiting to dial, in order
+  int64_t dialling_ = 0;               // calls in their webhook or open handshake
+  int dials_this_turn_ = 0;
+  bool dial_turn_posted_ = false;
   TimePoint next_launch_{TimePoint::max()};
   int64_t live_ = 0;
   int64_t replacements_posted_ = 0;  // connects posted by finish() that have not run yet

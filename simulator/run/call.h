@@ -72,6 +72,7 @@ struct BasicCall {
   std::string stream_callback_url;    // <Stream statusCallback>; "" when absent
   HttpMethod stream_callback_method = HttpMethod::kPost;
   bool stream_dialled = false;  // the WebSocket was attempted
+  bool dialling = false;        // counted in the worker's handshakes in flight (dial() to its end)
 
   PlaybackBuffer playback;
   // The caller's turns and what it heard; empty for --caller loop.

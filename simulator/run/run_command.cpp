@@ -151,6 +151,7 @@ int run_command(const Options& options) {
         run_burst(settings, plan, clock, progress, deadline, run_started, gauge_now);
     if (burst == 0) stages_epoch = outcome.started;
     finished = outcome.finished;
+    all.audio_by_burst.push_back(outcome.stats.audio);
     all.merge(std::move(outcome.stats));
     interrupted = outcome.interrupted;
     timed_out = outcome.timed_out;

@@ -266,6 +266,8 @@ void write_call(JsonWriter& w, TimePoint origin, const CallRecord& c, bool conve
         std::pair{"frames_congested", c.frames_congested},
         std::pair{"send_queue_peak_bytes", c.send_queue_peak_bytes},
         std::pair{"send_queue_peak_frames", c.send_queue_peak_frames},
+        std::pair{"messages_written_directly", c.messages_written_directly},
+        std::pair{"messages_queued", c.messages_queued},
         std::pair{"unread_socket_bytes", c.unread_socket_bytes},
         std::pair{"unread_queued_bytes", c.unread_queued_bytes},
         std::pair{"unread_bytes", c.unread_bytes()}, std::pair{"unread_frames", c.unread_frames},

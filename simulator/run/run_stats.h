@@ -20,6 +20,9 @@ struct RunStats {
   LatencyHistogram handshake;      // TCP connect start to 101
   LatencyHistogram first_message;  // `start` sent to the server's first message
   AudioHistograms audio;           // what the callers heard, at playout time
+  // The same, one per --bursts repetition in order: kept by the run as each burst ends (merge()
+  // leaves it alone), so that a run can show whether the callers heard the same in each.
+  std::vector<AudioHistograms> audio_by_burst;
 
   // The same as `lateness`, per stretch of the run (the time series).
   LatenessSeries lateness_over_time;

@@ -131,6 +131,7 @@ template <typename Client>
 void BasicWorker<Client>::on_timer() {
   timer_armed_for_ = TimePoint::max();
   in_timer_ = true;
+  dials_this_turn_ = 0;
   TimePoint now = clock_.now();
   while (!due_.empty() && due_.top().at <= now + kCoalesce) {
     Due due = due_.top();
@@ -167,7 +168,6 @@ void BasicWorker<Client>::connect(int64_t share_position, TimePoint scheduled, T
   call.record.burst = settings_.burst;
   call.record.ids = sids_.for_call(static_cast<uint64_t>(index));
   call.record.scheduled = scheduled;
-  call.record.connect_started = now;
   call.first_timestamp_ms = 90 + salt % 91;
   call.audio_offset = settings_.audio->start_offset(static_cast<uint64_t>(index), settings_.seed);
   double draw = unit_interval(mix64(salt + 1));
@@ -184,13 +184,7 @@ void BasicWorker<Client>::connect(int64_t share_position, TimePoint scheduled, T
                               CallRng(settings_.seed, static_cast<uint64_t>(index)), &stats_.audio);
   }
   ++live_;
-  if (http_) {
-    call.state = Call::State::kWebhook;
-    call.via_webhook = true;
-    post_webhook(slot, settings_.webhook_url, HttpMethod::kPost, 0);
-  } else {
-    open_stream(slot, settings_.connect_url, now);
-  }
+  dial_or_wait(slot, now);
   publish_progress(now, false);
 }
 
@@ -228,6 +222,7 @@ template <typename Client>
 void BasicWorker<Client>::on_open(uint32_t slot) {
   Call& call = *slots_[slot];
   TimePoint now = clock_.now();
+  dial_ended(call);
   call.connection->set_ping_handler([this, slot](websocketpp::connection_hdl, std::string payload) {
     return on_ping(slot, payload);
   });
@@ -492,6 +487,7 @@ void BasicWorker<Client>::finish(uint32_t slot, Outcome outcome, TimePoint now) 
   Call& call = *slots_[slot];
   if (call.state == Call::State::kDone) return;
   if (call.record.upgraded != TimePoint{}) --admitted_live_;
+  dial_ended(call);
   --live_;
   call.record.ended = now;
   call.record.outcome = outcome = judge_reading(call, outcome);
@@ -511,6 +507,8 @@ void BasicWorker<Client>::finish(uint32_t slot, Outcome outcome, TimePoint now) 
   }
   call.record.frames_skipped = call.pacer.skipped_frames();
   stats_.frames_skipped += call.record.frames_skipped;
+  call.record.messages_written_directly = call.sender.frames_written_directly();
+  call.record.messages_queued = call.sender.frames_handed_over();
   if (call.conversation) {
     call.conversation->finish(now);
     call.record.audio = call.conversation->result();
@@ -560,6 +558,10 @@ void BasicWorker<Client>::stop_now(Outcome why) {
       abort_open_handshake(call, why, std::error_code());
     }
   }
+  // Calls still waiting to dial never started: they end as the run did, never having dialled.
+  std::deque<uint32_t> waiting;
+  waiting.swap(dial_backlog_);
+  for (uint32_t slot : waiting) finish(slot, why, now);
 }
 
 template <typename Client>

@@ -16,6 +16,64 @@ constexpr Nanos kUndecidedRetry = std::chrono::milliseconds(20);
 }  // namespace
 
 template <typename Client>
+void BasicWorker<Client>::dial_or_wait(uint32_t slot, TimePoint now) {
+  if (dial_backlog_.empty() && dialling_ < kDialsInFlight && dials_this_turn_ < kDialsPerTurn) {
+    dial(slot, now);
+    return;
+  }
+  dial_backlog_.push_back(slot);
+  if (dialling_ < kDialsInFlight) request_dial_turn();
+}
+
+template <typename Client>
+void BasicWorker<Client>::dial(uint32_t slot, TimePoint now) {
+  Call& call = *slots_[slot];
+  call.record.connect_started = now;
+  call.dialling = true;
+  ++dialling_;
+  ++dials_this_turn_;
+  if (http_) {
+    call.state = Call::State::kWebhook;
+    call.via_webhook = true;
+    post_webhook(slot, settings_.webhook_url, HttpMethod::kPost, 0);
+  } else {
+    open_stream(slot, settings_.connect_url, now);
+  }
+}
+
+template <typename Client>
+void BasicWorker<Client>::request_dial_turn() {
+  if (dial_turn_posted_ || dial_backlog_.empty()) return;
+  dial_turn_posted_ = true;
+  // Posted: it runs after the handlers already queued, the timer's frames among them.
+  asio::post(io_, [this] {
+    dial_turn_posted_ = false;
+    dials_this_turn_ = 0;
+    drain_dial_backlog(clock_.now());
+  });
+}
+
+template <typename Client>
+void BasicWorker<Client>::drain_dial_backlog(TimePoint now) {
+  while (!dial_backlog_.empty() && dialling_ < kDialsInFlight && dials_this_turn_ < kDialsPerTurn &&
+         !stopping_) {
+    uint32_t slot = dial_backlog_.front();
+    dial_backlog_.pop_front();
+    dial(slot, now);
+  }
+  // Held by the handshakes in flight, the next turn comes when one of them ends.
+  if (dialling_ < kDialsInFlight) request_dial_turn();
+}
+
+template <typename Client>
+void BasicWorker<Client>::dial_ended(Call& call) {
+  if (!call.dialling) return;
+  call.dialling = false;
+  --dialling_;
+  if (!dial_backlog_.empty()) request_dial_turn();
+}
+
+template <typename Client>
 void BasicWorker<Client>::schedule_next_launch(TimePoint now) {
   next_launch_ = TimePoint::max();
   if (plan_.staged_closed()) {
@@ -120,6 +178,11 @@ bool BasicWorker<Client>::admission_decided(const Call& call, TimePoint now) con
 }
 
 #define CALLSIM_INSTANTIATE_LAUNCH(Client)                                     \
+  template void BasicWorker<Client>::dial_or_wait(uint32_t, TimePoint);        \
+  template void BasicWorker<Client>::dial(uint32_t, TimePoint);                \
+  template void BasicWorker<Client>::drain_dial_backlog(TimePoint);            \
+  template void BasicWorker<Client>::request_dial_turn();                      \
+  template void BasicWorker<Client>::dial_ended(Call&);                        \
   template void BasicWorker<Client>::schedule_next_launch(TimePoint);          \
   template void BasicWorker<Client>::launch_due_calls(TimePoint);              \
   template void BasicWorker<Client>::schedule_next_step(TimePoint);            \

@@ -60,6 +60,7 @@ TEST(ConversationRun, SixtyCallsReportWhatTheCallersHeard) {
   EXPECT_EQ(audio_count(doc, "no_reply_turns"), 0u);
   EXPECT_STREQ(doc["config"]["caller"]["mode"].GetString(), "conversation");
   EXPECT_EQ(doc["audio"]["histograms"]["reply_latency"]["count"].GetUint64(), 50u);
+  EXPECT_FALSE(doc["audio"].HasMember("by_burst")) << "one burst has no per-burst split";
 
   int answered = 0;
   for (const auto& call : doc["calls"].GetArray()) {
@@ -82,6 +83,37 @@ TEST(ConversationRun, SixtyCallsReportWhatTheCallersHeard) {
     ++answered;
   }
   EXPECT_EQ(answered, 50);
+}
+
+// --bursts: what the callers heard in each burst, counted over that burst's calls and measured
+// into that burst's histograms, which partition the run's.
+TEST(ConversationRun, EachBurstReportsWhatItsCallersHeard) {
+  VerdictRun run = run_callsim_against_bot({}, {"--concurrent", "3", "--bursts", "2"});
+  ASSERT_EQ(run.exit_code, 0) << run.describe();
+  EXPECT_EQ(run.verdict, "PASS") << run.describe();
+  for (const char* burst : {"burst 1: 3 streamed, 3 greeted", "burst 2: 3 streamed, 3 greeted"}) {
+    EXPECT_THAT(run.callsim_output, HasSubstr(burst)) << run.callsim_output;
+  }
+  EXPECT_THAT(run.callsim_output, HasSubstr("; 3 of 3 turns answered, reply latency p95 "))
+      << run.callsim_output;
+  rapidjson::Document doc = parse_report(run);
+  EXPECT_EQ(audio_count(doc, "streamed_calls"), 6u);
+  ASSERT_TRUE(doc["audio"].HasMember("by_burst"));
+  const auto& bursts = doc["audio"]["by_burst"];
+  ASSERT_EQ(bursts.Size(), 2u);
+  uint64_t ttfa_counted = 0;
+  for (rapidjson::SizeType b = 0; b < bursts.Size(); ++b) {
+    const auto& burst = bursts[b];
+    EXPECT_EQ(burst["burst"].GetUint64(), b + 1);
+    EXPECT_EQ(burst["streamed_calls"].GetUint64(), 3u);
+    EXPECT_EQ(burst["greeted_calls"].GetUint64(), 3u);
+    EXPECT_EQ(burst["turns"].GetUint64(), 3u);
+    EXPECT_EQ(burst["replies"].GetUint64(), 3u);
+    EXPECT_EQ(burst["histograms"]["reply_latency"]["count"].GetUint64(), 3u);
+    ttfa_counted += burst["histograms"]["time_to_first_audio"]["count"].GetUint64();
+  }
+  EXPECT_EQ(ttfa_counted, doc["audio"]["histograms"]["time_to_first_audio"]["count"].GetUint64());
+  EXPECT_EQ(ttfa_counted, 6u);
 }
 
 // A bot that never speaks: no call is greeted, and every turn the caller takes is a no-reply

@@ -17,6 +17,7 @@
 #include "child_process.h"
 #include "engine_run.h"
 #include "raw_socket_server.h"
+#include "run/basic_worker.h"
 #include "test_certificate.h"
 
 namespace callsim {
@@ -54,6 +55,25 @@ CallSettings settings_for(const std::string& scheme, int port, Nanos handshake_t
   settings.hold = 300ms;
   settings.handshake_timeout = handshake_timeout;
   return settings;
+}
+
+// Dialling is bounded: a worker keeps kDialsInFlight handshakes going and the rest of the calls
+// due wait their turn. Against a server that never answers an upgrade, the first 256 of 300 calls
+// dial at once and the other 44 only once those have timed out.
+TEST(OpenHandshake, AWorkerKeepsABoundedNumberOfHandshakesInFlight) {
+  RawSocketServer server = answering_server("");
+  constexpr int kCalls = static_cast<int>(kDialsInFlight) + 44;
+  BurstOutcome out = test::run_calls(settings_for("ws", server.port(), 1s), kCalls);
+  ASSERT_EQ(out.stats.calls.size(), static_cast<size_t>(kCalls));
+  int at_once = 0, after_the_timeouts = 0;
+  for (const CallRecord& call : out.stats.calls) {
+    EXPECT_EQ(call.outcome, Outcome::kHandshakeTimeout) << call.error;
+    const Nanos waited = call.connect_started - call.scheduled;
+    if (waited < 500ms) ++at_once;
+    if (waited >= 1s) ++after_the_timeouts;
+  }
+  EXPECT_EQ(at_once, kDialsInFlight);
+  EXPECT_EQ(after_the_timeouts, 44);
 }
 
 TEST(OpenHandshake, ASilentTlsServerIsAHandshakeTimeoutAtTheFlag) {

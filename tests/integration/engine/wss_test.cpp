@@ -83,6 +83,11 @@ TEST(Wss, CallsStreamOverTlsWhenTheCertificateIsTrusted) {
   EXPECT_EQ(outcome.stats.count(Outcome::kCompleted), 4u);
   // connected + start + 25 frames + stop per call.
   EXPECT_EQ(sink.messages(), 4 * 28);
+  // A TLS stream is never written past websocketpp: every message went through its queue.
+  for (const auto& c : outcome.stats.calls) {
+    EXPECT_EQ(c.messages_written_directly, 0u);
+    EXPECT_EQ(c.messages_queued, 28u);
+  }
 }
 
 TEST(Wss, AnUntrustedCertificateIsATlsError) {
