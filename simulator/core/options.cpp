@@ -180,6 +180,17 @@ void validate(const Options& o) {
       }
     }
   }
+  const bool record_calls_given = std::any_of(
+      o.settings.begin(), o.settings.end(),
+      [](const SettingEcho& s) { return s.key == "record-calls" && s.source != "default"; });
+  if (record_calls_given && o.record_dir.empty()) {
+    throw InputError("--record-calls needs --record DIR");
+  }
+  if (!o.record_dir.empty() && (o.record_calls < 1 || o.record_calls > kMaxRecordedCalls)) {
+    throw InputError(fmt::format(
+        "--record-calls must be 1 to {} (each recorded call is held in memory until it ends)",
+        kMaxRecordedCalls));
+  }
   thresholds_of(o);  // throws on the first bad --threshold or an unknown --slo
   // An --interval 0 that was typed (or set in CALLSIM_INTERVAL or --config) is a mistake, not a
   // request for the automatic width: only the default means that.

@@ -91,6 +91,8 @@ struct Options {
   Nanos progress_interval = std::chrono::seconds(2);
   std::string junit_path;      // JUnit XML of the checks; empty = none
   std::string csv_calls_path;  // one CSV row per call; empty = none
+  std::string record_dir;      // --record: stereo WAVs of the first calls; empty = none
+  int record_calls = 5;        // --record-calls: how many calls --record keeps
   enum class Color { kAuto, kNever, kAlways } color = Color::kAuto;
   bool quiet = false;    // print the verdict line only
   bool silent = false;   // print nothing (no flag: `capacity` prints its own table per step)
@@ -105,6 +107,9 @@ struct Options {
   // The most calls live at once: closed-model --stages' peak, else --concurrent.
   int peak_calls() const;
 };
+
+// --record-calls' bound: a recorded call of 10 minutes holds 9.6 MB until it is written.
+constexpr int kMaxRecordedCalls = 100;
 
 // Throws InputError naming the flag when a value or a combination cannot work.
 void validate(const Options& options);

@@ -122,6 +122,13 @@ class BasicWorker final : public Worker {
   bool on_ping(uint32_t slot, const std::string& payload);
   void record_unread(Call& call);
   Outcome judge_reading(Call& call, Outcome outcome);
+  // --record (worker_record.cpp): the call's recording from its `start`, the caller's frame about
+  // to be marked sent, the bot's accepted bytes, and the hand-off to the recorder at its end.
+  void start_recording(Call& call, TimePoint now);
+  void record_caller_frame(Call& call, std::string_view payload_base64);
+  void record_bot_media(Call& call, TimePoint now, std::string_view payload_base64,
+                        uint64_t accepted);
+  void submit_recording(Call& call, TimePoint now);
   // True (and the call moves to kServerClosing) once the server has started closing.
   bool notice_server_closing(Call& call, TimePoint now);
   // How the server ended the connection (worker_close.cpp, with on_fail and on_close).
@@ -154,7 +161,8 @@ class BasicWorker final : public Worker {
   std::vector<uint32_t> free_slots_;
   std::priority_queue<Due, std::vector<Due>, std::greater<Due>> due_;
   std::vector<std::string> mark_scratch_;
-  std::vector<uint8_t> bot_audio_;  // the bot's media payload, decoded (reused)
+  std::vector<uint8_t> bot_audio_;       // the bot's media payload, decoded (reused)
+  std::vector<uint8_t> record_scratch_;  // a recorded payload, decoded (reused)
 
   int64_t next_call_ = 0;              // position in this worker's share of the plan
   std::deque<uint32_t> dial_backlog_;  // slots of calls (kScheduled) waiting to dial, in order

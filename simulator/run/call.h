@@ -1,11 +1,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "core/call_conversation.h"
 #include "core/call_record.h"
+#include "core/call_recording.h"
 #include "core/frame_pacer.h"
 #include "core/http_method.h"
 #include "core/playback_buffer.h"
@@ -77,7 +79,8 @@ struct BasicCall {
   PlaybackBuffer playback;
   // The caller's turns and what it heard; empty for --caller loop.
   std::optional<CallConversation> conversation;
-  std::string outgoing;  // reused for every message this call sends
+  std::unique_ptr<CallRecording> recording;  // --record: one of the calls recorded, else null
+  std::string outgoing;                      // reused for every message this call sends
   PreparedTextSender sender;
 
   bool send_refused = false;  // the send bound refused a frame (worker_send_bound.cpp)

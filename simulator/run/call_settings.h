@@ -15,6 +15,8 @@
 
 namespace callsim {
 
+class CallRecorder;
+
 // What every call of a run shares, read-only while workers run.
 struct CallSettings {
   std::string connect_url;  // the URL dialled: the configured one without its query string
@@ -45,6 +47,8 @@ struct CallSettings {
   double no_stop_ratio = 0;  // share of admitted calls closed with 1000 but no `stop`
   int burst = 0;
   int64_t first_call_index = 0;  // global numbering continues across bursts
+  // --record: the recorder the first admitted calls are handed to; null: none recorded.
+  std::shared_ptr<CallRecorder> recorder;
   // The run's start, which the lateness time series counts from; unset: the burst's epoch.
   TimePoint run_started{};
 };

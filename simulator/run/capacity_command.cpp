@@ -288,6 +288,9 @@ void validate(const Options& o, const CapacityArgs& a) {
     }
   }
   if (o.rate > 0) throw InputError("capacity: steps --concurrent (closed model); drop --rate");
+  if (!o.record_dir.empty()) {
+    throw InputError("capacity: --record is per run; record a step's load with callsim run");
+  }
   for (const auto& [flag, path] : {std::pair<const char*, const std::string*>{"--csv", &o.csv_path},
                                    {"--csv-calls", &o.csv_calls_path}}) {
     if (!path->empty()) {

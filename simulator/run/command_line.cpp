@@ -382,6 +382,15 @@ void add_run_options(CLI::App& app, Options& o) {
   app.add_option("--csv-calls", o.csv_calls_path, "Write one CSV row per call to FILE")
       ->type_name("FILE")
       ->group(output);
+  app.add_option("--record", o.record_dir,
+                 "Record the first admitted calls as stereo WAVs in DIR (caller left, bot right, "
+                 "as heard), made if missing")
+      ->type_name("DIR")
+      ->group(output);
+  app.add_option("--record-calls", o.record_calls, "How many calls --record keeps")
+      ->type_name("N")
+      ->capture_default_str()
+      ->group(output);
   add_choice<Options::Color>(app, "--color", o.color,
                              {{"auto", Options::Color::kAuto},
                               {"never", Options::Color::kNever},

@@ -14,6 +14,7 @@
 #include "gauge/settle.h"
 #include "net/preflight.h"
 #include "run/burst_runner.h"
+#include "run/call_recorder.h"
 #include "run/call_setup.h"
 #include "run/calls_csv.h"
 #include "run/html_report.h"
@@ -122,6 +123,12 @@ int run_command(const Options& options) {
           : LoadPlan(std::make_shared<const LoadStages>(LoadStages::parse(options.stages)),
                      options.concurrent, threads);
 
+  // After the preflight: a run that cannot start leaves no directory behind.
+  std::shared_ptr<CallRecorder> recorder;
+  if (!options.record_dir.empty()) {
+    recorder = std::make_shared<CallRecorder>(options.record_dir, options.record_calls);
+    settings.recorder = recorder;
+  }
   install_interrupt_handler();
   const auto started_wall = std::chrono::system_clock::now();
   SteadyClock clock;
@@ -169,6 +176,10 @@ int run_command(const Options& options) {
   }
   GaugeTrace trace = watcher.stop();
   progress.finish();
+  // Every worker has ended its calls, so every recording is queued: the files are complete
+  // before the report names them.
+  std::optional<RecordingSummary> recordings;
+  if (recorder) recordings = recorder->finish();
 
   RunSummary summary;
   summary.options = &options;
@@ -182,6 +193,7 @@ int run_command(const Options& options) {
   summary.interrupted = interrupted;
   summary.timed_out = timed_out;
   summary.stats = &all;
+  summary.recordings = recordings ? &*recordings : nullptr;
   summary.started_wall = started_wall;
   summary.gauge_interval = cap.gauge.interval;
   if (watcher.enabled() && cap.gauge.spec.is_redis()) {

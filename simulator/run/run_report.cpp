@@ -14,6 +14,7 @@
 
 #include "core/errors.h"
 #include "run/audio_report.h"
+#include "run/call_recorder.h"
 #include "run/run_figures.h"
 #include "run/settings_sources.h"
 
@@ -219,6 +220,8 @@ void write_options(JsonWriter& w, const RunSummary& run) {
   write_string_or_null(w, "csv_calls", o.csv_calls_path);
   write_string_or_null(w, "html", o.html_path);
   write_string_or_null(w, "csv", o.csv_path);
+  write_string_or_null(w, "record", o.record_dir);
+  field(w, "record_calls", o.record_calls);
   write_string(w, "progress", progress_word(o.progress));
   field(w, "progress_interval_ms", o.progress_interval.count() / 1e6);
   write_string(w, "color", color_word(o.color));
@@ -303,6 +306,24 @@ void write_call(JsonWriter& w, TimePoint origin, const CallRecord& c, bool conve
   } else {
     w.Null();
   }
+  w.EndObject();
+}
+
+void write_recordings(JsonWriter& w, const RecordingSummary* r) {
+  if (!r) {
+    w.Null();
+    return;
+  }
+  w.StartObject();
+  write_string(w, "dir", r->dir);
+  field(w, "wanted", r->wanted);
+  field(w, "written", r->written);
+  field(w, "failed", r->failed);
+  field(w, "truncated", r->truncated);
+  key(w, "files");
+  w.StartArray();
+  for (const std::string& file : r->files) w.String(file.c_str());
+  w.EndArray();
   w.EndObject();
 }
 
@@ -463,6 +484,8 @@ void write_json_report(ReportFile& file, const RunSummary& run,
   } else {
     w.Null();
   }
+  key(w, "recordings");
+  write_recordings(w, run.recordings);
   if (extra) extra(w);
   key(w, "calls");
   w.StartArray();

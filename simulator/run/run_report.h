@@ -12,6 +12,8 @@
 
 namespace callsim {
 
+struct RecordingSummary;
+
 using JsonWriter = rapidjson::Writer<rapidjson::FileWriteStream>;
 
 // Everything the report says about a finished run, apart from the verifier's sections.
@@ -35,6 +37,7 @@ struct RunSummary {
   Nanos gauge_interval{0};                               // as sampled (the default resolved)
   std::string redis;          // the gauge's Redis URL, password masked; "" when no Redis is used
   std::string rerun_command;  // the command line that repeats this run, seed included
+  const RecordingSummary* recordings = nullptr;  // --record; null without it
 };
 
 // The report's JSON layout version (simulator/run/report.schema.json); raised on any change

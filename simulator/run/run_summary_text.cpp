@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "run/audio_report.h"
+#include "run/call_recorder.h"
 #include "run/run_figures.h"
 #include "run/run_report.h"
 
@@ -62,6 +63,10 @@ std::string format_run_summary(const RunSummary& run) {
                                      : "");
   out += fmt::format("  seed {}{}\n", run.seed,
                      run.options && run.options->seed_given ? "" : " (random)");
+  if (const RecordingSummary* r = run.recordings) {
+    out += fmt::format("  recorded {} calls to {}{}\n", r->written, r->dir,
+                       r->failed ? fmt::format(" ({} could not be written)", r->failed) : "");
+  }
   if (!run.rerun_command.empty()) out += fmt::format("  rerun with: {}\n", run.rerun_command);
   out += "  outcomes:";
   for (size_t i = 1; i < s.outcomes.size(); ++i) {

@@ -241,6 +241,7 @@ void BasicWorker<Client>::on_open(uint32_t slot) {
   build_start(call.outgoing, call.record.ids, call.next_sequence(), call.stream_parameters);
   send_text(call);
   call.record.start_sent = now;
+  start_recording(call, now);
   if (call.conversation) call.conversation->on_start_sent(now);
   if (call.via_webhook) post_stream_event(call, StreamEvent::kStarted);
   call.pacer = FramePacer(now, call.first_timestamp_ms);
@@ -335,6 +336,7 @@ bool BasicWorker<Client>::send_media(Call& call, TimePoint cutoff, TimePoint now
     build_media(call.outgoing, call.record.ids.stream_sid, call.next_sequence(), ++call.chunk,
                 call.pacer.next_timestamp_ms(), payload);
     if (!send_text(call)) return true;
+    if (call.recording) record_caller_frame(call, payload);
     const Nanos lateness = call.pacer.mark_sent(now);
     stats_.lateness.record(lateness);
     const TimePoint origin = settings_.run_started != TimePoint{} ? settings_.run_started : epoch_;
@@ -415,6 +417,7 @@ void BasicWorker<Client>::on_message(uint32_t slot, WsMessage message) {
       uint64_t accepted = call.playback.enqueue_audio(now, parsed.message.payload_bytes);
       call.record.server_media_bytes += parsed.message.payload_bytes;
       call.record.playback_dropped_bytes += parsed.message.payload_bytes - accepted;
+      if (call.recording) record_bot_media(call, now, parsed.message.payload_base64, accepted);
       if (call.conversation && accepted > 0 &&
           media::base64_decode_into(parsed.message.payload_base64, bot_audio_)) {
         call.conversation->on_bot_media(now, bot_audio_.data(),
@@ -437,6 +440,7 @@ void BasicWorker<Client>::on_message(uint32_t slot, WsMessage message) {
     case ServerEvent::kClear: {
       ++call.record.clears_received;
       if (call.conversation) call.conversation->on_clear(now);
+      if (call.recording) call.recording->clear_bot(now);
       mark_scratch_.clear();
       call.playback.clear(now, mark_scratch_);
       echo_marks(call, mark_scratch_, now);
@@ -514,6 +518,7 @@ void BasicWorker<Client>::finish(uint32_t slot, Outcome outcome, TimePoint now) 
     call.record.audio = call.conversation->result();
     call.conversation.reset();
   }
+  if (call.recording) submit_recording(call, now);
   ++stats_.outcomes[static_cast<size_t>(outcome)];
   stats_.calls.push_back(std::move(call.record));
   call.state = Call::State::kDone;
