@@ -19,7 +19,10 @@ SpeechDetector::SpeechDetector(Config config) : config_(config) {
 
 bool SpeechDetector::push_frame(const uint8_t* ulaw, size_t bytes) {
   last_mean_square_ = ulaw_mean_square(ulaw, bytes);
-  bool voiced = last_mean_square_ > threshold_mean_square_;
+  return push_voiced(last_mean_square_ > threshold_mean_square_);
+}
+
+bool SpeechDetector::push_voiced(bool voiced) {
   if (voiced) {
     unvoiced_run_ = 0;
     if (!speaking_ && ++voiced_run_ >= config_.start_frames) speaking_ = true;

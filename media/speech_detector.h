@@ -29,6 +29,9 @@ class SpeechDetector {
 
   // The speaking state after this frame (any length; calls send 160-byte frames).
   bool push_frame(const uint8_t* ulaw, size_t bytes);
+  // The same for a frame some other detector judged voiced or not: its start and hangover
+  // smoothing applied to any frame-level decision (the VAD comparison uses it).
+  bool push_voiced(bool voiced);
   bool speaking() const { return speaking_; }
   // RMS of the last frame pushed, in dBFS.
   double last_level_dbfs() const;

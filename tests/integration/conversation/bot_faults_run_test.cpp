@@ -152,7 +152,9 @@ std::string barge_in_script(const TempDir& dir) {
 }
 
 // A bot told to stop 250 ms late: its clear comes 250 ms later after the caller barges in, and
-// the caller hears 250 ms more of it over its own voice.
+// the caller hears 250 ms more of it over its own voice. The bot acts on its 20 ms ticks, so the
+// delay lands up to one tick late (measured 273 ms with two test suites sharing the machine):
+// 30 ms of slack, far from a clear that is not delayed at all or delayed twice.
 TEST(InjectedSpeechFaults, LateClearMovesClearLatencyAndTalkOverByTheDelay) {
   TempDir dir;
   const std::string script = barge_in_script(dir);
@@ -164,10 +166,10 @@ TEST(InjectedSpeechFaults, LateClearMovesClearLatencyAndTalkOverByTheDelay) {
   EXPECT_EQ(audio_count(late, "barge_ins_cleared"), 5u);
   EXPECT_NEAR(histogram(late, "clear_latency")["p50_ms"].GetDouble() -
                   histogram(prompt, "clear_latency")["p50_ms"].GetDouble(),
-              250.0, 20.0);
+              250.0, 30.0);
   EXPECT_NEAR(histogram(late, "talk_over")["p50_ms"].GetDouble() -
                   histogram(prompt, "talk_over")["p50_ms"].GetDouble(),
-              250.0, 20.0);
+              250.0, 30.0);
 }
 
 // A bot that never clears talks on over the caller: barge-ins without a clear.

@@ -54,24 +54,9 @@ void Score::add(const Score& other) {
 }
 
 std::vector<bool> smooth_like_speech_detector(const std::vector<bool>& voiced) {
-  const media::SpeechDetector::Config config;
+  media::SpeechDetector detector;
   std::vector<bool> out(voiced.size());
-  bool speaking = false;
-  int voiced_run = 0;
-  int unvoiced_run = 0;
-  for (size_t f = 0; f < voiced.size(); ++f) {
-    if (voiced[f]) {
-      unvoiced_run = 0;
-      if (!speaking && ++voiced_run >= config.start_frames) speaking = true;
-    } else {
-      voiced_run = 0;
-      if (speaking && ++unvoiced_run >= config.hangover_frames) {
-        speaking = false;
-        unvoiced_run = 0;
-      }
-    }
-    out[f] = speaking;
-  }
+  for (size_t f = 0; f < voiced.size(); ++f) out[f] = detector.push_voiced(voiced[f]);
   return out;
 }
 
