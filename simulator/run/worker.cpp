@@ -112,6 +112,16 @@ bool BasicWorker<Client>::is_stale(const Due& due) const {
 }
 
 template <typename Client>
+void BasicWorker<Client>::prefetch_next_due() const {
+  // With a thousand calls each call's state has left the cache by its next frame; asking for the
+  // next call's hot fields while this one is served hides most of that wait (the fields every
+  // frame reads come first in BasicCall).
+  if (due_.empty() || due_.top().slot == kLaunchSlot) return;
+  const char* call = reinterpret_cast<const char*>(slots_[due_.top().slot].get());
+  for (size_t line = 0; line < kHotCallBytes; line += 64) __builtin_prefetch(call + line);
+}
+
+template <typename Client>
 void BasicWorker<Client>::arm_timer() {
   while (!due_.empty() && is_stale(due_.top())) due_.pop();
   if (due_.empty()) {
@@ -136,6 +146,7 @@ void BasicWorker<Client>::on_timer() {
   while (!due_.empty() && due_.top().at <= now + kCoalesce) {
     Due due = due_.top();
     due_.pop();
+    prefetch_next_due();
     if (is_stale(due)) continue;
     if (due.slot == kLaunchSlot) {
       launch_due_calls(now);
