@@ -62,7 +62,10 @@ class PreparedTextSender {
     // Only a plain socket can be written past websocketpp; a TLS stream has its own state.
     if constexpr (std::is_same_v<ConnectionPtr, WsClient::connection_ptr>) {
       if (held_frames() == 0 && connection->get_state() == websocketpp::session::state::open) {
-        written = write_directly(connection->get_raw_socket().native_handle());
+        // The socket sits behind two of websocketpp's pointers, each a cache miss per frame
+        // with a thousand calls; its descriptor does not change while the connection is open.
+        if (fd_ < 0) fd_ = connection->get_raw_socket().native_handle();
+        written = write_directly(fd_);
         if (written == wire_.size()) {
           ++frames_direct_;
           return {};
@@ -94,6 +97,7 @@ class PreparedTextSender {
   void release();
 
   std::string wire_;
+  int fd_ = -1;  // the connection's socket, once first written to directly
   std::deque<WsMessage> held_;
   size_t held_bytes_ = 0;
   uint64_t frames_direct_ = 0;

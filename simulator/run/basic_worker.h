@@ -58,8 +58,6 @@ class BasicWorker final : public Worker {
   };
 
   bool is_stale(const Due& due) const;
-  // The leading bytes of a BasicCall that serving a frame reads (see its field order).
-  static constexpr size_t kHotCallBytes = 256;
   void prefetch_next_due() const;
   void schedule(uint32_t slot, TimePoint at);
   void arm_timer();

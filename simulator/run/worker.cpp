@@ -114,11 +114,9 @@ bool BasicWorker<Client>::is_stale(const Due& due) const {
 template <typename Client>
 void BasicWorker<Client>::prefetch_next_due() const {
   // With a thousand calls each call's state has left the cache by its next frame; asking for the
-  // next call's hot fields while this one is served hides most of that wait (the fields every
-  // frame reads come first in BasicCall).
+  // next call's fields while this one is served hides most of that wait.
   if (due_.empty() || due_.top().slot == kLaunchSlot) return;
-  const char* call = reinterpret_cast<const char*>(slots_[due_.top().slot].get());
-  for (size_t line = 0; line < kHotCallBytes; line += 64) __builtin_prefetch(call + line);
+  slots_[due_.top().slot]->prefetch_frame_fields();
 }
 
 template <typename Client>
