@@ -38,6 +38,10 @@ class PreparedTextSender {
     return transmit(connection, websocketpp::frame::opcode::pong, payload);
   }
 
+  // callsim closes the socket itself behind websocketpp's back (a reset mid-call), which still
+  // reports the connection open: the descriptor's number may go to the next socket opened.
+  void forget_socket() { fd_ = -1; }
+
   // Frame bytes (header and payload) and frames handed to websocketpp and not yet written out.
   size_t held_bytes() {
     release();

@@ -477,6 +477,7 @@ void BasicWorker<Client>::hang_up(Call& call, TimePoint now) {
         // SO_LINGER 0 makes close() send a TCP reset: the caller vanishes, no stop, no FIN.
         auto& socket = call.connection->get_raw_socket();
         socket.set_option(asio::socket_base::linger(true, 0), ec);
+        call.sender.forget_socket();
         socket.close(ec);
         call.record.error = "reset mid-call by callsim (--drop-ratio)";
         return;
