@@ -79,7 +79,7 @@ void StalledServer::serve(int fd) {
     // Written in batches: one write per message would make the flood the test's slowest part.
     const std::string one =
         flood_ == Flood::kPings
-            ? unmasked_frame(0x89, "")
+            ? unmasked_frame(0x89, std::string(kPingPayloadBytes, 'p'))
             : unmasked_frame(0x81, R"({"event":"mark","streamSid":")" + stream_sid +
                                        R"(","mark":{"name":"m"}})");
     constexpr size_t kBatch = 4096;

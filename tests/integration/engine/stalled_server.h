@@ -14,6 +14,10 @@ namespace callsim::test {
 class StalledServer {
  public:
   enum class Flood { kNone, kPings, kMarks };
+  // The most a control frame may carry. Each pong echoes it, so a flood fills callsim's send
+  // buffer (up to tcp_wmem's 4 MB) after some 32,000 pings, well inside a short call even when a
+  // sanitized build reads a few hundred thousand pings a second.
+  static constexpr size_t kPingPayloadBytes = 125;
   // `receive_buffer`: SO_RCVBUF for each connection (0 keeps the kernel's), so that a short call
   // already fills what this side's kernel takes and the rest stays on callsim's side.
   StalledServer(Flood flood, size_t count, int receive_buffer = 0);
