@@ -5,6 +5,7 @@
 
 #include <random>
 #include <string>
+#include <vector>
 #include <websocketpp/utf8_validator.hpp>
 
 // CMake force-includes the fast path wherever websocketpp is used; without it this test would
