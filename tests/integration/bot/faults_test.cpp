@@ -166,7 +166,8 @@ TEST(Fault, ReleaseDelayKeepsTheSlotAfterTheCallEnded) {
                                         std::chrono::seconds(2)));
   ASSERT_TRUE(bot.gauge_becomes(0));
   EXPECT_GE(Clock::now() - hung_up, kDelay);  // ...but Redis hears of it only after the delay
-  EXPECT_EQ(bot.counters().releases, 1u);
+  // The bot counts a release once its DECR has replied, which may be just after the gauge reads 0.
+  EXPECT_TRUE(bot.eventually([](const Counters& c) { return c.releases == 1; }));
 }
 
 // The gauge is an exact copy of the live count, 700 ms late: the admission decides on the live
@@ -244,7 +245,7 @@ TEST(Fault, EarlyReleaseGivesTheSlotBackWhileTheCallGoesOn) {
   hang_up(callers, first, 1);
   ASSERT_TRUE(bot.eventually([](const Counters& c) { return c.streams_closed == 1; }));
   ASSERT_TRUE(bot.gauge_becomes(0));  // the second call's own early release
-  EXPECT_EQ(bot.counters().releases, 2u);
+  EXPECT_TRUE(bot.eventually([](const Counters& c) { return c.releases == 2; }));
   EXPECT_EQ(bot.counters().double_releases, 0u);
 }
 

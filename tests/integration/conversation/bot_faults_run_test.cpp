@@ -21,13 +21,23 @@ uint64_t audio_count(const Heard& heard, const char* name) {
 
 // A bot that stops streaming for 200 ms after every second of audio leaves the caller's buffer
 // dry mid-utterance: dead air of the stall's length on every answered call.
+// Judged on each call's longest gap, not on the p50 of all gaps: a CPU-starved bot really does
+// leave extra 20-60 ms gaps where one of its 20 ms ticks came late (in the sanitized suite,
+// beside the heaviest tests, they outnumbered the stalls and the p50 fell to 91 ms). The stalls
+// stay the longest gaps, and a measurement that split or merged them would still move these.
 TEST(InjectedSpeechFaults, StallsAreDeadAirOfTheStallsLength) {
   const Heard heard = run_and_read({"--stall", "1s:200ms"}, {"--concurrent", "10"});
   ASSERT_TRUE(heard.ok);
   EXPECT_EQ(audio_count(heard, "calls_with_dead_air"), 10u);
-  const auto& gaps = histogram(heard, "dead_air");
-  EXPECT_GE(gaps["count"].GetUint64(), 10u);
-  EXPECT_NEAR(gaps["p50_ms"].GetDouble(), 200.0, 20.0);
+  EXPECT_GE(histogram(heard, "dead_air")["count"].GetUint64(), 10u);
+  std::vector<double> longest_ms;
+  for (const auto& call : heard.doc["calls"].GetArray()) {
+    if (!call["audio"].IsObject()) continue;
+    longest_ms.push_back(call["audio"]["dead_air_longest_ms"].GetDouble());
+    EXPECT_GE(longest_ms.back(), 180.0) << "a call never heard a whole stall";
+  }
+  ASSERT_EQ(longest_ms.size(), 10u);
+  EXPECT_NEAR(percentile(longest_ms, 50), 200.0, 20.0);
 }
 
 // TTS sent all at once is heard in real time: measured at playout time, the caller hears the
