@@ -38,7 +38,7 @@ testing::AssertionResult lag_measured_near_200ms(const VerdictRun& run) {
   return testing::AssertionSuccess();
 }
 
-TEST(GaugeLag, AnExactButLateGaugeIsMeasuredAndPasses) {
+TEST(LaggingBotGauge, AnExactButLateGaugeIsMeasuredAndPasses) {
   VerdictRun run = run_callsim_against_bot(kLaggingBot, burst_args(kBursts, "1s"));
   EXPECT_TRUE(run.bot_survived) << run.describe();
   EXPECT_TRUE(every_check_passed(run, kBursts)) << run.describe();
@@ -53,7 +53,7 @@ TEST(GaugeLag, AnExactButLateGaugeIsMeasuredAndPasses) {
   std::cout << "\n";
 }
 
-TEST(GaugeLag, ALagBeyondTheBoundFails) {
+TEST(LaggingBotGauge, ALagBeyondTheBoundFails) {
   std::vector<std::string> args = burst_args(kBursts, "1s");
   args.insert(args.end(), {"--gauge-lag", "100ms"});
   VerdictRun run = run_callsim_against_bot(kLaggingBot, args);
