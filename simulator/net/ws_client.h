@@ -12,6 +12,7 @@
 #include <websocketpp/concurrency/none.hpp>
 #include <websocketpp/config/asio_client.hpp>
 
+#include "net/fast_text_read_socket.h"
 #include "net/upgrade_response.h"
 
 namespace callsim {
@@ -72,7 +73,7 @@ struct WsClientConfig : public websocketpp::config::asio_client {
     typedef type::elog_type elog_type;
     typedef type::request_type request_type;
     typedef type::response_type response_type;
-    typedef websocketpp::transport::asio::basic_socket::endpoint socket_type;
+    typedef FastTextReadSocket::endpoint socket_type;
     static const bool enable_multithreading = false;
     // Ceilings far beyond any sane --handshake-timeout, which the worker enforces per call: these
     // are per build, not per run, and one firing first would cut the flag short. 0 turns the

@@ -7,6 +7,8 @@
 #include <map>
 #include <mutex>
 #include <queue>
+#include <string>
+#include <type_traits>
 #include <vector>
 
 #include <asio/ssl.hpp>
@@ -110,6 +112,11 @@ class BasicWorker final : public Worker {
   void on_fail(uint32_t slot);
   void on_close(uint32_t slot);
   void on_message(uint32_t slot, WsMessage message);
+  // A text message from the server, from websocketpp or taken past it
+  // (net/fast_text_read_socket.h).
+  void on_text(uint32_t slot, std::string& payload);
+  void note_message_received(Call& call, TimePoint now);
+  void count_invalid(Call& call, InvalidMessage kind);
   // Sends the frames due by `cutoff`; lateness is measured at `now`. False when the caller hangs
   // up instead (its conversation is over).
   bool send_media(Call& call, TimePoint cutoff, TimePoint now);
@@ -159,6 +166,9 @@ class BasicWorker final : public Worker {
   asio::steady_timer timer_;
   TimePoint timer_armed_for_{TimePoint::max()};
   bool in_timer_ = false;
+  // Plain ws:// connections read text frames past websocketpp; TLS ones leave reading to it.
+  static constexpr bool kReadsPastWebsocketpp = std::is_same_v<Client, WsClient>;
+  std::string text_scratch_;
 
   std::vector<std::unique_ptr<Call>> slots_;
   std::vector<uint32_t> free_slots_;

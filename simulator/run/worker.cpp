@@ -221,6 +221,22 @@ void BasicWorker<Client>::open_stream(uint32_t slot, const std::string& url, Tim
   call.connection->set_close_handler([this, slot](websocketpp::connection_hdl) { on_close(slot); });
   call.connection->set_message_handler(
       [this, slot](websocketpp::connection_hdl, WsMessage m) { on_message(slot, std::move(m)); });
+  if constexpr (kReadsPastWebsocketpp) {
+    call.connection->get_socket().set_text_sink(
+        ServerTextSink{this, slot,
+                       [](void* worker, uint32_t slot) {
+                         const Call& call = *static_cast<BasicWorker*>(worker)->slots_[slot];
+                         return call.connection &&
+                                call.connection->get_state() == websocketpp::session::state::open;
+                       },
+                       [](void* worker, uint32_t slot, std::string_view payload) {
+                         // The parse is in situ and needs its text NUL-terminated, which the read
+                         // buffer is not.
+                         auto& self = *static_cast<BasicWorker*>(worker);
+                         self.text_scratch_.assign(payload.data(), payload.size());
+                         self.on_text(slot, self.text_scratch_);
+                       }});
+  }
   client_.connect(call.connection);
 }
 
@@ -319,8 +335,17 @@ void BasicWorker<Client>::service(uint32_t slot, TimePoint now) {
 
 template <typename Client>
 void BasicWorker<Client>::on_message(uint32_t slot, WsMessage message) {
+  if (message->get_opcode() == websocketpp::frame::opcode::text) {
+    on_text(slot, message->get_raw_payload());
+    return;
+  }
   Call& call = *slots_[slot];
-  TimePoint now = clock_.now();
+  note_message_received(call, clock_.now());
+  count_invalid(call, InvalidMessage::kBinaryFrame);
+}
+
+template <typename Client>
+void BasicWorker<Client>::note_message_received(Call& call, TimePoint now) {
   ++call.record.messages_received;
   ++stats_.messages_received;
   if (call.record.first_server_message == TimePoint{}) {
@@ -329,18 +354,23 @@ void BasicWorker<Client>::on_message(uint32_t slot, WsMessage message) {
       stats_.first_message.record(now - call.record.start_sent);
     }
   }
-  auto count_invalid = [&](InvalidMessage kind) {
-    ++call.record.invalid[static_cast<size_t>(kind)];
-    ++stats_.invalid[static_cast<size_t>(kind)];
-  };
-  if (message->get_opcode() != websocketpp::frame::opcode::text) {
-    count_invalid(InvalidMessage::kBinaryFrame);
-    return;
-  }
+}
+
+template <typename Client>
+void BasicWorker<Client>::count_invalid(Call& call, InvalidMessage kind) {
+  ++call.record.invalid[static_cast<size_t>(kind)];
+  ++stats_.invalid[static_cast<size_t>(kind)];
+}
+
+template <typename Client>
+void BasicWorker<Client>::on_text(uint32_t slot, std::string& payload) {
+  Call& call = *slots_[slot];
+  TimePoint now = clock_.now();
+  note_message_received(call, now);
   if (call.state != Call::State::kStreaming) return;
-  ParseResult parsed = parse_server_message(message->get_raw_payload(), call.record.ids.stream_sid);
+  ParseResult parsed = parse_server_message(payload, call.record.ids.stream_sid);
   if (!parsed.ok) {
-    count_invalid(parsed.invalid);
+    count_invalid(call, parsed.invalid);
     return;
   }
   switch (parsed.message.event) {
@@ -455,6 +485,9 @@ void BasicWorker<Client>::finish(uint32_t slot, Outcome outcome, TimePoint now) 
   stats_.calls.push_back(std::move(call.record));
   call.state = Call::State::kDone;
   call.next_service = TimePoint::max();
+  if constexpr (kReadsPastWebsocketpp) {
+    if (call.connection) call.connection->get_socket().clear_text_sink();
+  }
   call.connection.reset();
   free_slots_.push_back(slot);
 
