@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+// The ASCII fast path is force-included with websocketpp (simulator/net/utf8_ascii_fast_path.h).
 #include <websocketpp/utf8_validator.hpp>
 
 namespace callsim {
@@ -14,8 +15,12 @@ constexpr uint8_t kLength16 = 126;
 constexpr uint8_t kLength64 = 127;
 
 bool valid_utf8(std::string_view payload) {
-  websocketpp::utf8_validator::validator validator;
-  return validator.decode(payload.begin(), payload.end()) && validator.complete();
+  namespace utf8 = websocketpp::utf8_validator;
+  uint32_t state = utf8::utf8_accept;
+  uint32_t codepoint = 0;
+  return utf8::decode_ascii_fast(state, codepoint, payload.data(),
+                                 payload.data() + payload.size()) &&
+         state == utf8::utf8_accept;
 }
 
 // The header's size once its first two bytes are known (without the payload).

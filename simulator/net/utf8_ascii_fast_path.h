@@ -19,15 +19,12 @@
 
 namespace websocketpp::utf8_validator {
 
-template <>
-inline bool validator::decode<std::string::iterator>(std::string::iterator begin,
-                                                     std::string::iterator end) {
+// Validates [at, stop) from (state, codepoint), websocketpp's state machine resumed; false at the
+// first byte it rejects. Also used on bytes that are not in a std::string
+// (net/server_frame_scanner).
+inline bool decode_ascii_fast(uint32_t& state, uint32_t& codepoint, const char* at,
+                              const char* const stop) {
   constexpr uint64_t kHighBits = 0x8080808080808080ULL;
-  if (begin == end) return true;
-  const char* at = &*begin;  // a string's iterators cover contiguous bytes
-  const char* const stop = at + (end - begin);
-  uint32_t state = m_state;
-  uint32_t codepoint = m_codepoint;
   while (at != stop) {
     if (state == utf8_accept) {
       for (uint64_t word; stop - at >= 8; at += 8) {
@@ -37,14 +34,18 @@ inline bool validator::decode<std::string::iterator>(std::string::iterator begin
       if (at == stop) break;
     }
     if (utf8_validator::decode(&state, &codepoint, static_cast<uint8_t>(*at++)) == utf8_reject) {
-      m_state = state;
-      m_codepoint = codepoint;
       return false;
     }
   }
-  m_state = state;
-  m_codepoint = codepoint;
   return true;
+}
+
+template <>
+inline bool validator::decode<std::string::iterator>(std::string::iterator begin,
+                                                     std::string::iterator end) {
+  if (begin == end) return true;
+  const char* at = &*begin;  // a string's iterators cover contiguous bytes
+  return decode_ascii_fast(m_state, m_codepoint, at, at + (end - begin));
 }
 
 }  // namespace websocketpp::utf8_validator
