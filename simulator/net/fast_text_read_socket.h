@@ -79,12 +79,9 @@ class FastTextReadStream {
     return 0;
   }
 
+  // The scanner itself judges whether websocketpp stands at a frame boundary.
   bool take_past_websocketpp(std::string_view run) {
-    if (sink_.deliver == nullptr || !scanner_.at_boundary()) {
-      scanner_.note_passed(run);
-      return false;
-    }
-    if (!sink_.accepting(sink_.context, sink_.slot)) {
+    if (sink_.deliver == nullptr || !sink_.accepting(sink_.context, sink_.slot)) {
       scanner_.note_passed(run);
       return false;
     }
@@ -98,29 +95,34 @@ class FastTextReadStream {
   // with it this stream, until it is called or destroyed.
   template <typename Handler>
   void wait_then_read(asio::mutable_buffer target, Handler&& handler) {
-    socket().async_wait(
-        asio::socket_base::wait_read,
-        [this, target, handler = std::forward<Handler>(handler)](std::error_code ec) mutable {
-          size_t received = 0;
-          if (!ec) {
-            received = receive_now(target, ec);
-            bool readiness_without_data = ec == asio::error::would_block;
-            if (readiness_without_data ||
-                (!ec && take_past_websocketpp(
-                            std::string_view(static_cast<const char*>(target.data()), received)))) {
-              if (!readiness_without_data) ++runs_taken_;
-              // The same read goes on: websocketpp has not seen these bytes.
-              if (socket().is_open()) {
-                wait_then_read(target, std::move(handler));
-              } else {
-                handler(std::error_code(asio::error::operation_aborted), 0);
-              }
-              return;
-            }
-            if (!ec) ++runs_passed_;
-          }
-          handler(ec, received);
-        });
+    socket().async_wait(asio::socket_base::wait_read,
+                        [this, target, handler = std::forward<Handler>(handler)](
+                            std::error_code ec) mutable { read_when_ready(ec, target, handler); });
+  }
+
+  template <typename Handler>
+  void read_when_ready(std::error_code ec, asio::mutable_buffer target, Handler& handler) {
+    size_t received = 0;
+    if (!ec) received = receive_now(target, ec);
+    // Readiness without data: an edge whose bytes an earlier recv() already took.
+    if (ec == asio::error::would_block) {
+      wait_then_read(target, std::move(handler));
+      return;
+    }
+    if (ec || !take_past_websocketpp(
+                  std::string_view(static_cast<const char*>(target.data()), received))) {
+      if (!ec) ++runs_passed_;
+      handler(ec, received);
+      return;
+    }
+    ++runs_taken_;
+    // The same read goes on: websocketpp has not seen these bytes. The sink may have closed the
+    // socket (a call reset mid-run).
+    if (socket().is_open()) {
+      wait_then_read(target, std::move(handler));
+    } else {
+      handler(std::error_code(asio::error::operation_aborted), 0);
+    }
   }
 
   websocketpp::transport::asio::basic_socket::connection& owner_;
