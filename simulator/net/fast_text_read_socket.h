@@ -26,8 +26,10 @@
 
 namespace callsim {
 
-// Where plain text frames taken past websocketpp go. `accepting` is asked once per run, before
-// any of it is delivered: websocketpp delivers data messages only while the connection is open.
+// Where plain text frames taken past websocketpp go. `accepting` is asked before every frame:
+// websocketpp delivers a data message only while the connection is open, and a frame the sink
+// takes may end or close its call, after which the run's later frames are dropped as websocketpp
+// drops them.
 struct ServerTextSink {
   void* context = nullptr;
   uint32_t slot = 0;
@@ -61,6 +63,8 @@ class FastTextReadStream {
   // Runs of frames taken past websocketpp, and runs passed to it: tests see the path taken.
   size_t runs_taken() const { return runs_taken_; }
   size_t runs_passed() const { return runs_passed_; }
+  // Frames of a taken run that came after the sink stopped accepting.
+  size_t frames_dropped() const { return frames_dropped_; }
 
  private:
   asio::ip::tcp::socket& socket() { return owner_.get_raw_socket(); }
@@ -87,8 +91,15 @@ class FastTextReadStream {
     }
     // The sink may clear itself (a call ending) while the run is delivered: copy it first.
     ServerTextSink sink = sink_;
-    return scanner_.take_plain_text_frames(
-        run, [&](std::string_view payload) { sink.deliver(sink.context, sink.slot, payload); });
+    bool first = true;
+    return scanner_.take_plain_text_frames(run, [&](std::string_view payload) {
+      if (first || sink.accepting(sink.context, sink.slot)) {
+        sink.deliver(sink.context, sink.slot, payload);
+      } else {
+        ++frames_dropped_;
+      }
+      first = false;
+    });
   }
 
   // The handler (asio's read operation around websocketpp's) holds websocketpp's connection, and
@@ -130,6 +141,7 @@ class FastTextReadStream {
   ServerFrameScanner scanner_;
   size_t runs_taken_ = 0;
   size_t runs_passed_ = 0;
+  size_t frames_dropped_ = 0;
 };
 
 // The policy websocketpp's transport is configured with: basic_socket's connection and endpoint,

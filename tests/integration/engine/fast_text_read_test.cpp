@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -40,6 +41,8 @@ struct Loopback {
   std::error_code read_error;
   std::vector<std::string> taken;
   bool sink_accepting = true;
+  // The sink stops accepting once it has taken this many frames (a call ending on one).
+  size_t accept_at_most = SIZE_MAX;
   char buffer[16384];
 
   Loopback() {
@@ -51,7 +54,9 @@ struct Loopback {
         this, 7, [](void* self, uint32_t) { return static_cast<Loopback*>(self)->sink_accepting; },
         [](void* self, uint32_t slot, std::string_view payload) {
           EXPECT_EQ(slot, 7u);
-          static_cast<Loopback*>(self)->taken.emplace_back(payload);
+          auto& loop = *static_cast<Loopback*>(self);
+          loop.taken.emplace_back(payload);
+          if (loop.taken.size() >= loop.accept_at_most) loop.sink_accepting = false;
         }});
   }
   ~Loopback() { keep_reactor_busy.cancel(); }
@@ -105,6 +110,19 @@ TEST(FastTextRead, ASinkNotAcceptingLeavesTheFramesToWebsocketpp) {
   ASSERT_TRUE(loop.run_until([&] { return loop.read_by_websocketpp.size() > kUpgrade.size(); }));
   EXPECT_EQ(loop.read_by_websocketpp, kUpgrade + frame(0x81, "closing"));
   EXPECT_TRUE(loop.taken.empty());
+}
+
+TEST(FastTextRead, FramesAfterTheSinkStopsAcceptingInTheSameRunAreDropped) {
+  Loopback loop;
+  loop.accept_at_most = 1;
+  loop.read();
+  loop.send(kUpgrade);
+  ASSERT_TRUE(loop.run_until([&] { return loop.read_by_websocketpp == kUpgrade; }));
+  loop.send(frame(0x81, "ends the call") + frame(0x81, "late") + frame(0x81, "later"));
+  ASSERT_TRUE(loop.run_until([&] { return loop.stream().runs_taken() == 1; }));
+  EXPECT_EQ(loop.taken, std::vector<std::string>{"ends the call"});
+  EXPECT_EQ(loop.stream().frames_dropped(), 2u);
+  EXPECT_EQ(loop.read_by_websocketpp, kUpgrade);
 }
 
 TEST(FastTextRead, BytesWhoseReadinessWasReportedBeforeTheReadAreStillRead) {
