@@ -108,6 +108,12 @@ class BasicWorker final : public Worker {
   std::string describe_handshake_stall(const Call& call) const;
   // The call in `slot` if it is still connecting on the connection behind `hdl`.
   Call* connecting_call(uint32_t slot, websocketpp::connection_hdl hdl);
+  // Whether `connection` still serves the call in `slot`. websocketpp reports on its own
+  // schedule: a TLS shutdown given up on reports the close seconds after its call finished, when
+  // the slot is empty or holds a later call.
+  bool serves_slot(uint32_t slot, const void* connection) const {
+    return slots_[slot]->connection.get() == connection;
+  }
   void on_open(uint32_t slot);
   void on_fail(uint32_t slot);
   void on_close(uint32_t slot);

@@ -216,11 +216,22 @@ void BasicWorker<Client>::open_stream(uint32_t slot, const std::string& url, Tim
         "x-twilio-signature", twilio_signature(settings_.auth_token, call.stream_url_as_written));
   }
   watch_open_handshake(slot, now);
-  call.connection->set_open_handler([this, slot](websocketpp::connection_hdl) { on_open(slot); });
-  call.connection->set_fail_handler([this, slot](websocketpp::connection_hdl) { on_fail(slot); });
-  call.connection->set_close_handler([this, slot](websocketpp::connection_hdl) { on_close(slot); });
+  // Each handler acts only while its connection still serves the slot: the connection (alive
+  // while it runs a handler) is known by its address.
+  const void* connection = call.connection.get();
+  call.connection->set_open_handler([this, slot, connection](websocketpp::connection_hdl) {
+    if (serves_slot(slot, connection)) on_open(slot);
+  });
+  call.connection->set_fail_handler([this, slot, connection](websocketpp::connection_hdl) {
+    if (serves_slot(slot, connection)) on_fail(slot);
+  });
+  call.connection->set_close_handler([this, slot, connection](websocketpp::connection_hdl) {
+    if (serves_slot(slot, connection)) on_close(slot);
+  });
   call.connection->set_message_handler(
-      [this, slot](websocketpp::connection_hdl, WsMessage m) { on_message(slot, std::move(m)); });
+      [this, slot, connection](websocketpp::connection_hdl, WsMessage m) {
+        if (serves_slot(slot, connection)) on_message(slot, std::move(m));
+      });
   if constexpr (kReadsPastWebsocketpp) {
     call.connection->get_socket().set_text_sink(
         ServerTextSink{this, slot,
@@ -245,9 +256,12 @@ void BasicWorker<Client>::on_open(uint32_t slot) {
   Call& call = *slots_[slot];
   TimePoint now = clock_.now();
   dial_ended(call);
-  call.connection->set_ping_handler([this, slot](websocketpp::connection_hdl, std::string payload) {
-    return on_ping(slot, payload);
-  });
+  call.connection->set_ping_handler(
+      [this, slot, connection = static_cast<const void*>(call.connection.get())](
+          websocketpp::connection_hdl, std::string payload) {
+        // A connection that outlived its call answers as websocketpp does with no handler.
+        return serves_slot(slot, connection) ? on_ping(slot, payload) : true;
+      });
   call.record.upgraded = now;
   call.next_service = TimePoint::max();  // the handshake deadline no longer applies
   stats_.handshake.record(now - call.record.connect_started);
@@ -289,7 +303,14 @@ void BasicWorker<Client>::service(uint32_t slot, TimePoint now) {
     call.record.close_timed_out = true;
     Outcome outcome = call.state == Call::State::kClosing ? call.closing_outcome
                                                           : classify_server_close(call, now);
-    if (call.connection) call.connection->terminate(std::error_code());
+    if (call.connection) {
+      // shutdown() first: over TLS, terminate() alone sends close_notify and waits for the peer's,
+      // and a read asio's SSL stream queues after websocketpp's own timer cancelled the socket
+      // would wait forever on a peer that never reads, holding the run open.
+      std::error_code ignored;
+      call.connection->get_raw_socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+      call.connection->terminate(std::error_code());
+    }
     finish(slot, outcome, now);
     return;
   }

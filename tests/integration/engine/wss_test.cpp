@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fstream>
 #include <thread>
+#include <vector>
 
 #include <websocketpp/config/asio.hpp>
 #include <websocketpp/server.hpp>
@@ -22,7 +23,8 @@ using TlsServer = websocketpp::server<websocketpp::config::asio_tls>;
 // A TLS Media Streams sink on 127.0.0.1:<port 0> serving a certificate made for the test.
 class TlsSink {
  public:
-  explicit TlsSink(const test::TestCertificate& certificate) {
+  // `stop_reading`: after the upgrade the server reads nothing more, so it never answers a close.
+  explicit TlsSink(const test::TestCertificate& certificate, bool stop_reading = false) {
     server_.clear_access_channels(websocketpp::log::alevel::all);
     server_.clear_error_channels(websocketpp::log::elevel::all);
     server_.init_asio();
@@ -34,6 +36,13 @@ class TlsSink {
     });
     server_.set_message_handler(
         [this](websocketpp::connection_hdl, TlsServer::message_ptr) { ++messages_; });
+    if (stop_reading) {
+      // Held: with no read pending nothing else keeps a connection alive.
+      server_.set_open_handler([this](websocketpp::connection_hdl hdl) {
+        held_.push_back(server_.get_con_from_hdl(hdl));
+        held_.back()->pause_reading();
+      });
+    }
     server_.listen(asio::ip::tcp::endpoint(asio::ip::address_v4::loopback(), 0));
     std::error_code ec;
     port_ = server_.get_local_endpoint(ec).port();
@@ -55,6 +64,7 @@ class TlsSink {
 
  private:
   TlsServer server_;
+  std::vector<TlsServer::connection_ptr> held_;
   std::thread thread_;
   int port_ = 0;
   std::atomic<int> messages_{0};
@@ -156,6 +166,39 @@ TEST(Wss, StreamCertificateIsCheckedAgainstTheTwimlHost) {
       EXPECT_EQ(c.outcome, stream_host == "localhost" ? Outcome::kCompleted : Outcome::kTlsError)
           << stream_host << ": " << c.error;
     }
+  }
+}
+
+// A TLS peer that never reads, so never answers our close. websocketpp gives up on the close
+// handshake (3 s), then on the TLS shutdown, and reports the connection closed after callsim gave
+// up on the call (5 s) and finished it: that late report must touch neither the finished call
+// nor the next call in its slot (it crashed on the first), and no read left waiting on the silent
+// peer may hold the run open.
+TEST(Wss, APeerThatNeverAnswersOurCloseTimesEachCallOutAndTheRunEnds) {
+  test::TempDir dir;
+  auto certificate = test::make_test_certificate(dir.path());
+  TlsSink sink(certificate, /*stop_reading=*/true);
+  CallSettings settings;
+  settings.connect_url = sink.url("localhost");
+  settings.secure = true;
+  settings.tls_host = "localhost";
+  settings.ca_file = certificate.cert_file;
+  settings.audio = test::flat_audio();
+  settings.hold = 500ms;
+  settings.handshake_timeout = 5s;
+  // One slot, two calls in turn: the second replaces the first in the same slot.
+  LoadPlan plan(1, 2, std::chrono::seconds(0), 0, 1);
+  SteadyClock clock;
+  ProgressPrinter quiet(Options::Progress::kOff, std::chrono::seconds(1));
+  auto outcome = run_burst(settings, plan, clock, quiet, TimePoint::max(), clock.now(), {});
+  ASSERT_EQ(outcome.stats.calls.size(), 2u);
+  for (const auto& c : outcome.stats.calls) {
+    EXPECT_EQ(c.outcome, Outcome::kCompleted) << c.error;
+    EXPECT_TRUE(c.admitted());
+    EXPECT_TRUE(c.close_timed_out) << c.error;
+    EXPECT_FALSE(c.closed_by_server) << c.error;
+    EXPECT_EQ(c.error, "close handshake did not complete");
+    EXPECT_GE(c.hung_up - c.upgraded, settings.hold);
   }
 }
 
